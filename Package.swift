@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module map (each stage of the pipeline is its own target; C libraries are wrapped once):
+//   CYAML → YAMLKit                      libyaml, wrapped as a Swift node tree
+//   AuditJSON                            fast JSON reader for audit events (no C)
+//   ConditionLanguage                    Falco 0.31.1 condition grammar → AST
+//   SyscallFields, K8sAuditFields        field catalogues of the two event sources
+//   PodSecurity                          Pod Security Admission checks (one file per check)
+//   RulesEngine                          loader → compiler → filter → formatter
+//   PSPConverter, PSSConverter           policies → Falco rules files
+//   Client (pspctl)                      command line
+let package = Package(
+    name: "pspctl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pspctl", targets: ["Client"]),
+        .library(name: "RulesEngine", targets: ["RulesEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "YAMLKit", dependencies: ["CYAML"]),
+        .target(name: "AuditJSON"),
+        .target(name: "ConditionLanguage"),
+        .target(name: "SyscallFields", dependencies: ["ConditionLanguage"]),
+        .target(name: "K8sAuditFields", dependencies: ["AuditJSON", "ConditionLanguage"]),
+        .target(name: "PodSecurity", dependencies: ["AuditJSON", "K8sAuditFields", "YAMLKit"]),
+        .target(name: "RulesEngine", dependencies: [
+            "YAMLKit", "AuditJSON", "ConditionLanguage", "SyscallFields", "K8sAuditFields", "PodSecurity",
+        ]),
+        .target(name: "PSPConverter", dependencies: ["YAMLKit"]),
+        .target(name: "PSSConverter", dependencies: ["PodSecurity", "YAMLKit"]),
+        .executableTarget(name: "Client", dependencies: [
+            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "YAMLKitTests", dependencies: ["YAMLKit"]),
+        .testTarget(name: "AuditJSONTests", dependencies: ["AuditJSON"]),
+        .testTarget(name: "ConditionLanguageTests", dependencies: ["ConditionLanguage"]),
+        .testTarget(name: "SyscallFieldsTests", dependencies: ["SyscallFields"]),
+        .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON"]),
+        .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "TestSupport"]),
+        .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"]),
+        .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PSSConverter", "RulesEngine", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Client", "TestSupport"]),
+    ]
+)
