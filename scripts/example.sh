@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs pspctl on the bundled example, embedded (no servers): converts the example PSP, then evaluates the
+# example audit log against Falco 0.31.1's own k8s audit rules and against the converted PSP rules.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+swift build -c release --product pspctl >&2
+bin=.build/release/pspctl
+falco_rules=../shared/fixtures/falco-0.31.1/rules/k8s_audit_rules.yaml
+echo "== Falco's k8s_audit_rules.yaml on examples/audit.jsonl" >&2
+TZ=UTC "$bin" watch --rules "$falco_rules" --audit-log examples/audit.jsonl
+echo "== examples/psp-no-privileged.yaml converted, on the same log" >&2
+"$bin" convert --psp-path examples/psp-no-privileged.yaml --rules-path - > "${TMPDIR:-/tmp}/pspctl-example-rules.yaml"
+TZ=UTC "$bin" watch --rules "${TMPDIR:-/tmp}/pspctl-example-rules.yaml" --audit-log examples/audit.jsonl
