@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "AuditJSONTests", dependencies: ["AuditJSON"]),
         .testTarget(name: "ConditionLanguageTests", dependencies: ["ConditionLanguage"]),
         .testTarget(name: "SyscallFieldsTests", dependencies: ["SyscallFields"]),
-        .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON"]),
+        .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON", "ConditionLanguage"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "TestSupport"]),
         .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PSSConverter", "RulesEngine", "TestSupport"]),

@@ -1,0 +1,129 @@
+/// The event time from `stageTimestamp` (§1.3). The accepted syntax is upstream's (`strptime`
+/// `%Y-%m-%dT%H:%M:` then a C `%lf` seconds number, anything after it ignored), with pspctl's two
+/// corrections: the seconds are read as an exact decimal (no rounding through a double), and a numeric
+/// offset after them (`+02:00`, `-0530`, `+01`) is honoured.
+enum StageTimestamp {
+    private static let nanosecondsPerSecond: Int64 = 1_000_000_000
+
+    static func nanoseconds(parsing text: String) -> UInt64? {
+        var reader = Reader(bytes: Array(text.utf8))
+        guard let year = reader.number(from: 0, to: 9999, digits: 4), reader.literal("-"),
+              let month = reader.number(from: 1, to: 12, digits: 2), reader.literal("-"),
+              let day = reader.number(from: 1, to: 31, digits: 2), reader.literal("T"),
+              let hour = reader.number(from: 0, to: 23, digits: 2), reader.literal(":"),
+              let minute = reader.number(from: 0, to: 59, digits: 2), reader.literal(":"),
+              let seconds = reader.decimalSeconds() else { return nil }
+        let offsetSeconds = reader.utcOffsetSeconds() ?? 0
+        let minuteStart = CivilTime.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
+        let (base, overflow1) = (minuteStart - offsetSeconds).multipliedReportingOverflow(by: nanosecondsPerSecond)
+        let (total, overflow2) = base.addingReportingOverflow(seconds)
+        // Before 1970 or beyond 2262 upstream wraps around; such times are not accepted here.
+        guard !overflow1, !overflow2, total >= 0 else { return nil }
+        return UInt64(total)
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var position = 0
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+        private func isDigit(_ byte: UInt8?) -> Bool { byte.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+
+        mutating func literal(_ character: Unicode.Scalar) -> Bool {
+            guard current == UInt8(ascii: character) else { return false }
+            position += 1
+            return true
+        }
+
+        /// glibc `strptime`'s `get_number`: optional whitespace, then digits while fewer than `digits`
+        /// were read and the value times ten stays within `to`; the result must lie in `from...to`.
+        mutating func number(from: Int64, to: Int64, digits: Int) -> Int64? {
+            while let byte = current, ValueClassifier.isCSpace(byte) { position += 1 }
+            guard isDigit(current) else { return nil }
+            var value: Int64 = 0, remaining = digits
+            repeat {
+                value = value * 10 + Int64(bytes[position] - 0x30)
+                position += 1
+                remaining -= 1
+            } while remaining > 0 && value * 10 <= to && isDigit(current)
+            return (from...to).contains(value) ? value : nil
+        }
+
+        /// A C `%lf` decimal number read exactly, as signed nanoseconds: optional whitespace and sign,
+        /// digits with an optional fraction, an optional exponent. Digits beyond the nanosecond are cut off.
+        /// (`inf`, `nan` and hexadecimal seconds, which `%lf` also reads, are not times: rejected.)
+        mutating func decimalSeconds() -> Int64? {
+            while let byte = current, ValueClassifier.isCSpace(byte) { position += 1 }
+            var negative = false
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") {
+                negative = current == UInt8(ascii: "-")
+                position += 1
+            }
+            var digits: [UInt8] = []
+            var integerDigits = 0
+            while isDigit(current) { digits.append(bytes[position] - 0x30); integerDigits += 1; position += 1 }
+            if current == UInt8(ascii: ".") {
+                position += 1
+                while isDigit(current) { digits.append(bytes[position] - 0x30); position += 1 }
+            }
+            guard !digits.isEmpty else { return nil }
+            var exponent = 0
+            if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+                position += 1
+                var exponentNegative = false
+                if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") {
+                    exponentNegative = current == UInt8(ascii: "-")
+                    position += 1
+                }
+                // C requires exponent digits once an `e` was read (`1eZ` is not a number).
+                guard isDigit(current) else { return nil }
+                while isDigit(current) {
+                    exponent = min(exponent * 10 + Int(bytes[position] - 0x30), 100_000)
+                    position += 1
+                }
+                if exponentNegative { exponent = -exponent }
+            }
+            // The value is 0.d1d2d3… × 10^(integerDigits + exponent); keep whole nanoseconds.
+            let pointPosition = integerDigits + exponent + 9
+            var nanoseconds: Int64 = 0
+            for (place, digit) in digits.enumerated() where place < pointPosition {
+                guard digit != 0 || nanoseconds != 0 else { continue }
+                let (shifted, overflow1) = nanoseconds.multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = shifted.addingReportingOverflow(Int64(digit))
+                guard !overflow1, !overflow2 else { return nil }
+                nanoseconds = next
+            }
+            if pointPosition > digits.count, nanoseconds != 0 {
+                for _ in 0..<(pointPosition - digits.count) {
+                    let (shifted, overflow) = nanoseconds.multipliedReportingOverflow(by: 10)
+                    guard !overflow else { return nil }
+                    nanoseconds = shifted
+                }
+            }
+            return negative ? -nanoseconds : nanoseconds
+        }
+
+        /// `±HH:MM`, `±HHMM` or `±HH` right after the seconds; nil (offset 0) for `Z`, nothing, or anything
+        /// else (upstream ignores whatever follows the seconds).
+        mutating func utcOffsetSeconds() -> Int64? {
+            guard let sign = current, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+            var rest = bytes[(position + 1)...].makeIterator()
+            func twoDigits() -> Int64? {
+                guard let a = rest.next(), let b = rest.next(), a >= 0x30, a <= 0x39, b >= 0x30, b <= 0x39 else { return nil }
+                return Int64(a - 0x30) * 10 + Int64(b - 0x30)
+            }
+            guard let hours = twoDigits(), hours <= 23 else { return nil }
+            var minutes: Int64 = 0
+            var next = rest
+            if let separator = next.next(), separator == UInt8(ascii: ":") { rest = next }
+            if let parsed = twoDigits() {
+                guard parsed <= 59 else { return nil }
+                minutes = parsed
+            }
+            let offset = hours * 3600 + minutes * 60
+            return sign == UInt8(ascii: "-") ? -offset : offset
+        }
+    }
+}

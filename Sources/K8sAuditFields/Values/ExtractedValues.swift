@@ -1,0 +1,100 @@
+/// V, the value vector of one field for one event (§2.2.1), shaped so that the common zero- and one-value
+/// results need no array.
+enum ExtractedValues: Sendable {
+    /// The data the field needs is missing or unusable: behaves as the single string `<NA>`.
+    case failure
+    case none
+    case one(K8sValue)
+    /// Two or more values, in extraction order, duplicates kept.
+    case many([K8sValue])
+
+    /// The public view.
+    var extraction: K8sExtraction {
+        switch self {
+        case .failure: return .failure
+        case .none: return .values([])
+        case .one(let value): return .values([value])
+        case .many(let values): return .values(values)
+        }
+    }
+
+    init(_ extraction: K8sExtraction) {
+        switch extraction {
+        case .failure: self = .failure
+        case .values(let values):
+            switch values.count {
+            case 0: self = .none
+            case 1: self = .one(values[0])
+            default: self = .many(values)
+            }
+        }
+    }
+
+    /// The single value when |V| = 1 (a failure counts as the one value `<NA>`).
+    var single: K8sValue? {
+        switch self {
+        case .failure: return .notAvailable
+        case .one(let value): return value
+        case .none, .many: return nil
+        }
+    }
+
+    /// Every value, a failure counting as `<NA>` (for the set operators).
+    func allSatisfy(_ predicate: (K8sValue) -> Bool) -> Bool {
+        switch self {
+        case .failure: return predicate(.notAvailable)
+        case .none: return true
+        case .one(let value): return predicate(value)
+        case .many(let values): return values.allSatisfy(predicate)
+        }
+    }
+
+    func contains(where predicate: (K8sValue) -> Bool) -> Bool {
+        switch self {
+        case .failure: return predicate(.notAvailable)
+        case .none: return false
+        case .one(let value): return predicate(value)
+        case .many(let values): return values.contains(where: predicate)
+        }
+    }
+
+    /// pspctl's index correction (§2.2.5): element `i` of V for V *and* S; out of range or failed → `<NA>`.
+    func selecting(_ index: Int) -> ExtractedValues {
+        switch self {
+        case .failure, .none: return .failure
+        case .one(let value): return index == 0 ? .one(value) : .failure
+        case .many(let values): return index < values.count ? .one(values[index]) : .failure
+        }
+    }
+
+    /// §4.2: `<NA>` for none/failure, canonical(v) for one value, `(a,b)` for several.
+    var rendered: String {
+        switch self {
+        case .failure, .none: return "<NA>"
+        case .one(let value): return value.canonical
+        case .many(let values): return "(" + values.map(\.canonical).joined(separator: ",") + ")"
+        }
+    }
+}
+
+/// Collects V during extraction without allocating for zero or one value.
+struct ValueAccumulator {
+    private var first: K8sValue?
+    private var all: [K8sValue] = []
+
+    mutating func append(_ value: K8sValue) {
+        if first == nil, all.isEmpty {
+            first = value
+        } else {
+            if let pending = first { all.append(pending); first = nil }
+            all.append(value)
+        }
+    }
+
+    var isEmpty: Bool { first == nil && all.isEmpty }
+
+    var values: ExtractedValues {
+        if let value = first { return .one(value) }
+        return all.isEmpty ? .none : .many(all)
+    }
+}

@@ -1,0 +1,48 @@
+/// R, the right-hand list of `in` / `intersects` (§3.1), typed once at load.
+///
+/// pspctl's correction of §3.4: membership is plain — an integer is in R iff it equals a listed integer or
+/// lies within a listed range, whatever the list order or overlaps (no red-black-tree artefacts).
+final class ValueList: Sendable {
+    /// Small string lists are scanned; larger ones hashed by bytes.
+    private let stringList: [String]
+    private let stringSet: Set<ByteKey>
+    private let integers: Set<Int64>
+    private let ranges: [(low: Int64, high: Int64)]
+
+    private static let scanLimit = 8
+
+    init(_ values: [K8sValue]) {
+        var strings: [String] = [], integers = Set<Int64>(), ranges: [(low: Int64, high: Int64)] = []
+        for value in values {
+            switch value {
+            case .string(let text):
+                if !strings.contains(where: { ByteText.equal($0, text) }) { strings.append(text) }
+            case .integer(let number): integers.insert(number)
+            case .range(let low, let high):
+                if !ranges.contains(where: { $0 == (low, high) }) { ranges.append((low, high)) }
+            }
+        }
+        if strings.count > Self.scanLimit {
+            stringSet = Set(strings.map(ByteKey.init))
+            stringList = []
+        } else {
+            stringSet = []
+            stringList = strings
+        }
+        self.integers = integers
+        self.ranges = ranges
+    }
+
+    /// True when some element of R equals `value` under §3.2 equality.
+    func contains(_ value: K8sValue) -> Bool {
+        switch value {
+        case .string(let text):
+            if stringList.isEmpty { return stringSet.contains(ByteKey(text: text)) }
+            return stringList.contains { ByteText.equal($0, text) }
+        case .integer(let number):
+            return integers.contains(number) || ranges.contains { $0.low <= number && number <= $0.high }
+        case .range(let low, let high):
+            return ranges.contains { $0 == (low, high) } || integers.contains { low <= $0 && $0 <= high }
+        }
+    }
+}
