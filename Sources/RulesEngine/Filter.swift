@@ -1,0 +1,138 @@
+import ConditionLanguage
+import K8sAuditFields
+import SyscallFields
+
+/// A compiled condition: the macro-free tree with every check built once (falco-rules.md §7.2).
+/// `a and b and c` is one group of three members; evaluation is left to right with short-circuit.
+indirect enum Filter: @unchecked Sendable {
+    case and([Filter])
+    case or([Filter])
+    case not(Filter)
+    case k8s(K8sCheck, Comparison)
+    /// Syscall checks are validated at load; evaluating syscall events is the sensors' issue.
+    case syscall(SyscallCheck)
+}
+
+/// All k8s_audit filters of an engine flattened into one array of nodes, so evaluating an event walks
+/// plain integers instead of retaining and releasing tree nodes (the hot path of `pspctl watch`).
+struct K8sFilterProgram: @unchecked Sendable {
+    private struct Node {
+        enum Kind: UInt8 { case and, or, not, check }
+        var kind: Kind
+        /// For and/or: range in `children`; for not: the operand's node; for check: index in `checks`.
+        var first: Int32
+        var count: Int32
+    }
+
+    private var nodes: [Node] = []
+    private var children: [Int32] = []
+    /// The checks, kept alive here; evaluation goes through `unretained` so no reference counting
+    /// happens per check and event.
+    private var checks: ContiguousArray<K8sCheck> = []
+    private var unretained: ContiguousArray<Unmanaged<K8sCheck>> = []
+    /// Identical checks (same field, operator and values) are shared across rules, so each is
+    /// evaluated at most once per event: Falco's macros (`kevt`, `kcreate`, `pod` …) repeat them in
+    /// almost every rule.
+    private var checkIndex: [Comparison: Int32] = [:]
+    /// Root node of each program entry, in the order they were added.
+    private(set) var roots: [Int32] = []
+
+    /// Adds a filter; returns its entry number.
+    mutating func add(_ filter: Filter) -> Int {
+        roots.append(append(filter))
+        return roots.count - 1
+    }
+
+    private mutating func append(_ filter: Filter) -> Int32 {
+        switch filter {
+        case .k8s(let check, let comparison):
+            let index: Int32
+            if let existing = checkIndex[comparison] {
+                index = existing
+            } else {
+                checks.append(check)
+                unretained.append(Unmanaged.passUnretained(check))
+                index = Int32(checks.count - 1)
+                checkIndex[comparison] = index
+            }
+            nodes.append(Node(kind: .check, first: index, count: 0))
+        case .syscall:
+            // Never part of a k8s program; an impossible member evaluates to false.
+            nodes.append(Node(kind: .or, first: 0, count: 0))
+        case .not(let operand):
+            let child = append(operand)
+            nodes.append(Node(kind: .not, first: child, count: 0))
+        case .and(let members), .or(let members):
+            let ids = members.map { append($0) }
+            let start = Int32(children.count)
+            children += ids
+            if case .and = filter {
+                nodes.append(Node(kind: .and, first: start, count: Int32(ids.count)))
+            } else {
+                nodes.append(Node(kind: .or, first: start, count: Int32(ids.count)))
+            }
+        }
+        return Int32(nodes.count - 1)
+    }
+
+    /// Evaluates the entries in `order` against one event; calls `onMatch` with each matching entry
+    /// until it returns false.
+    func evaluate(entries order: [Int], in context: K8sEventContext,
+                  onMatch: (Int) -> Bool) throws(K8sEvaluationError) {
+        try nodes.withUnsafeBufferPointer { (nodes) throws(K8sEvaluationError) in
+            try children.withUnsafeBufferPointer { (children) throws(K8sEvaluationError) in
+                try unretained.withUnsafeBufferPointer { (checks) throws(K8sEvaluationError) in
+                    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: checks.count) { (results) throws(K8sEvaluationError) in
+                        results.initialize(repeating: Walker.unknown)
+                        let walker = Walker(nodes: nodes, children: children, checks: checks, results: results, context: context)
+                        for entry in order where try walker.evaluate(roots[entry]) {
+                            if !onMatch(entry) { return }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private struct Walker {
+        let nodes: UnsafeBufferPointer<Node>
+        let children: UnsafeBufferPointer<Int32>
+        let checks: UnsafeBufferPointer<Unmanaged<K8sCheck>>
+        /// Per-event results of the shared checks: unknown, false or true.
+        let results: UnsafeMutableBufferPointer<UInt8>
+        unowned(unsafe) let context: K8sEventContext
+        static let unknown: UInt8 = 2
+
+        func evaluate(_ id: Int32) throws(K8sEvaluationError) -> Bool {
+            let node = nodes[Int(id)]
+            switch node.kind {
+            case .check:
+                let cached = results[Int(node.first)]
+                if cached != Self.unknown { return cached == 1 }
+                var result = Result<Bool, K8sEvaluationError>.success(false)
+                checks[Int(node.first)]._withUnsafeGuaranteedRef { check in
+                    do throws(K8sEvaluationError) {
+                        result = .success(try check.evaluate(in: context))
+                    } catch {
+                        result = .failure(error)
+                    }
+                }
+                let value = try result.get()
+                results[Int(node.first)] = value ? 1 : 0
+                return value
+            case .not:
+                return try !evaluate(node.first)
+            case .and:
+                for i in Int(node.first)..<Int(node.first + node.count) {
+                    if try !evaluate(children[i]) { return false }
+                }
+                return true
+            case .or:
+                for i in Int(node.first)..<Int(node.first + node.count) {
+                    if try evaluate(children[i]) { return true }
+                }
+                return false
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import K8sAuditFields
+import PodSecurity
+
+/// Falco 0.31.1's rules engine: loads rules files in order into one state, compiles them, and finds the
+/// rule an event triggers. Loading is not thread-safe; evaluation of a loaded engine is read-only.
+public final class RulesEngine: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// Rules less severe than this are not loaded at all (Falco's `priority` setting).
+        public var minimumPriority: Priority = .debug
+        /// Alert time prefix `%jevt.time.iso8601` instead of `%jevt.time`.
+        public var timeFormatISO8601 = false
+        public init() {}
+    }
+
+    /// Falco's fields plus pspctl's Pod Security Standards fields.
+    public static let k8sFieldRegistry = K8sFieldRegistry.falco.adding(PodSecurityFields.definitions)
+
+    public let options: Options
+    private var definitions = RuleDefinitions()
+    private let fields: FieldSources
+    /// Every loaded rule, in evaluation order (order of first definition).
+    public private(set) var rules: [CompiledRule] = []
+    /// The filters of all k8s_audit rules, and which program entries are enabled, in evaluation order.
+    private var k8sProgram = K8sFilterProgram()
+    private var k8sEntryRule: [Int] = []
+    private var k8sEnabledEntries: [Int] = []
+
+    public init(options: Options = Options()) {
+        self.options = options
+        self.fields = FieldSources(k8s: Self.k8sFieldRegistry)
+    }
+
+    /// Loads a rules file from disk. A directory loads every regular file in it, sorted by path.
+    @discardableResult
+    public func load(path: String) throws(RulesLoadError) -> [RulesLoadWarning] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw RulesLoadError(file: path, message: "Could not open rules filename \(path) for reading", context: nil)
+        }
+        if isDirectory.boolValue {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            var warnings: [RulesLoadWarning] = []
+            for entry in entries.map({ path + "/" + $0 }).sorted() {
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: entry, isDirectory: &isDir), !isDir.boolValue {
+                    warnings += try load(path: entry)
+                }
+            }
+            return warnings
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RulesLoadError(file: path, message: "Could not open rules filename \(path) for reading", context: nil)
+        }
+        return try load(text: String(decoding: data, as: UTF8.self), name: path)
+    }
+
+    /// Loads rules text, then recompiles everything loaded so far (as Falco does per file).
+    @discardableResult
+    public func load(text: String, name: String) throws(RulesLoadError) -> [RulesLoadWarning] {
+        var warnings: [RulesLoadWarning] = []
+        var next = definitions
+        do {
+            try FirstPass(source: RulesFileSource(name: name, text: text), minimumPriority: options.minimumPriority, fields: fields)
+                .run(into: &next, warnings: &warnings)
+            var pass = SecondPass(definitions: next, fields: fields, timeFormatISO8601: options.timeFormatISO8601)
+            let output = try pass.run()
+            warnings += output.warnings
+            definitions = next
+            rules = output.rules
+            var program = K8sFilterProgram()
+            var entryRule: [Int] = []
+            for (index, rule) in rules.enumerated() where rule.source == .k8sAudit && rule.enabled {
+                guard let filter = rule.filter else { continue }
+                _ = program.add(filter)
+                entryRule.append(index)
+            }
+            k8sProgram = program
+            k8sEntryRule = entryRule
+            k8sEnabledEntries = Array(entryRule.indices)
+        } catch {
+            throw RulesLoadError(file: name, message: error.message, context: error.context)
+        }
+        return warnings
+    }
+
+    /// The `required_engine_version` of the last file that declared one.
+    public var requiredEngineVersion: Double? { definitions.requiredEngineVersion }
+    public var listCount: Int { definitions.lists.count }
+    public var macroCount: Int { definitions.macros.count }
+
+    /// The rules an audit event triggers: the first enabled matching rule in definition order (Falco's
+    /// one alert per event), or every matching rule with `allMatches`.
+    public func matches(for context: K8sEventContext, allMatches: Bool = false) throws(K8sEvaluationError) -> [CompiledRule] {
+        var found: [CompiledRule] = []
+        try k8sProgram.evaluate(entries: k8sEnabledEntries, in: context) { entry in
+            found.append(rules[k8sEntryRule[entry]])
+            return allMatches
+        }
+        return found
+    }
+}

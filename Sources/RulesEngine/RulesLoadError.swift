@@ -1,0 +1,33 @@
+/// A rules file that failed to load, worded as Falco 0.31.1 words it (falco-rules.md §12):
+/// the message, then the offending item's lines between `---` markers.
+public struct RulesLoadError: Error, Sendable, CustomStringConvertible {
+    /// The file (path or name) being loaded.
+    public var file: String
+    /// Falco's message, e.g. `Undefined macro 'foo' used in filter.`.
+    public var message: String
+    /// The item's lines as they appear in the file (each ending with a newline), or nil.
+    public var context: String?
+
+    public init(file: String, message: String, context: String?) {
+        self.file = file; self.message = message; self.context = context
+    }
+
+    /// `Could not load rules file <file>: 1 errors:` + message + context, as Falco prints it.
+    public var description: String {
+        var text = "Could not load rules file \(file): 1 errors:\n\(message)"
+        if let context { text += "\n---\n\(context)---" }
+        return text
+    }
+}
+
+/// A problem reported while loading that does not stop it (falco-rules.md §12.3).
+public struct RulesLoadWarning: Sendable, CustomStringConvertible, Equatable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// An error inside one item, before the file name is known to the caller.
+struct ItemError: Error {
+    var message: String
+    var context: String?
+}

@@ -1,0 +1,348 @@
+import ConditionLanguage
+import K8sAuditFields
+import SyscallFields
+import YAMLKit
+
+/// Compiles everything loaded so far: lists, then macros, then rules, each in order of first
+/// definition (falco-rules.md §3–§7, §10.5, §11).
+struct SecondPass {
+    let definitions: RuleDefinitions
+    let fields: FieldSources
+    let timeFormatISO8601: Bool
+
+    struct Output {
+        var rules: [CompiledRule] = []
+        var warnings: [RulesLoadWarning] = []
+    }
+
+    private var expandedLists: [(name: String, text: String)] = []
+    private var usedLists: Set<String> = []
+    private var macroTrees: [String: ConditionNode] = [:]
+    private var usedMacros: Set<String> = []
+
+    init(definitions: RuleDefinitions, fields: FieldSources, timeFormatISO8601: Bool) {
+        self.definitions = definitions
+        self.fields = fields
+        self.timeFormatISO8601 = timeFormatISO8601
+    }
+
+    mutating func run() throws(ItemError) -> Output {
+        var output = Output()
+        compileLists()
+        try compileMacros()
+        for name in definitions.ruleOrder {
+            guard let rule = definitions.rules[name] else { continue }
+            if let compiled = try compile(rule, warnings: &output.warnings) { output.rules.append(compiled) }
+        }
+        for name in definitions.macroOrder where definitions.macros[name] != nil && !usedMacros.contains(name) {
+            output.warnings.append(RulesLoadWarning(message: "macro \(name) not refered to by any rule/macro"))
+        }
+        for name in definitions.listOrder where definitions.lists[name] != nil && !usedLists.contains(name) {
+            output.warnings.append(RulesLoadWarning(message: "list \(name) not refered to by any rule/macro/list"))
+        }
+        return output
+    }
+
+    // MARK: Lists (§3)
+
+    private mutating func compileLists() {
+        var expanded: [String: [String]] = [:]
+        for name in definitions.listOrder {
+            guard let list = definitions.lists[name] else { continue }
+            var items: [String] = []
+            for item in list.items {
+                let text = item.text ?? ""
+                if case .string = item, let inner = expanded[text] {
+                    items += inner
+                    usedLists.insert(text)
+                } else {
+                    items.append(Self.quoted(text))
+                }
+            }
+            expanded[name] = items
+            expandedLists.append((name, items.joined(separator: ", ")))
+        }
+    }
+
+    /// List-item quoting: wrap in `"` when the item has a space and does not start with a quote.
+    static func quoted(_ item: String) -> String {
+        guard item.contains(" "), let first = item.first, first != "\"", first != "'" else { return item }
+        return "\"" + item + "\""
+    }
+
+    /// Textual list substitution (§3.2), delimiter-bounded, quoting ignored as upstream does.
+    private mutating func substituteLists(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        for (name, replacement) in expandedLists {
+            let needle = Array(name.utf8)
+            guard !needle.isEmpty, bytes.count >= needle.count else { continue }
+            if contains(bytes, needle) { usedLists.insert(name) }
+            let insert = Array(replacement.utf8)
+            var i = 0
+            while i + needle.count <= bytes.count {
+                if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle),
+                   i == 0 || Self.isDelimiter(bytes[i - 1]),
+                   i + needle.count == bytes.count || Self.isDelimiter(bytes[i + needle.count]) {
+                    bytes.replaceSubrange(i..<(i + needle.count), with: insert)
+                    i += insert.count
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
+    private static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: "="):
+            return true
+        default:
+            return false
+        }
+    }
+
+    // MARK: Macros (§4)
+
+    private mutating func compileMacros() throws(ItemError) {
+        for name in definitions.macroOrder {
+            guard let macro = definitions.macros[name] else { continue }
+            let text = substituteLists(macro.condition)
+            let tree: ConditionNode
+            do {
+                guard let parsed = try ConditionParser.parse(text) else {
+                    throw ItemError(message: "Compilation error when compiling \"\(text)\": the condition is empty", context: macro.context)
+                }
+                tree = parsed
+            } catch let error as ConditionSyntaxError {
+                throw ItemError(message: "Compilation error when compiling \"\(text)\": \(error.message)", context: macro.context)
+            } catch let error as ItemError {
+                throw error
+            } catch {
+                throw ItemError(message: "\(error)", context: macro.context)
+            }
+            // A macro may only use macros whose first definition comes earlier.
+            let known = macroTrees
+            if let message = ConditionParser.firstUndefinedMacro(in: tree, isDefined: { known[$0] != nil }) {
+                throw ItemError(message: "Compilation error when compiling \"\(text)\": \(message)", context: macro.context)
+            }
+            markUsedMacros(in: tree)
+            macroTrees[name] = tree
+        }
+    }
+
+    private mutating func markUsedMacros(in node: ConditionNode) {
+        switch node {
+        case .and(let l, let r), .or(let l, let r):
+            markUsedMacros(in: l); markUsedMacros(in: r)
+        case .not(let o):
+            markUsedMacros(in: o)
+        case .macro(let name):
+            usedMacros.insert(name)
+            if let tree = macroTrees[name] { markUsedMacros(in: tree) }
+        case .comparison:
+            break
+        }
+    }
+
+    /// Replaces macro references by their trees, repeatedly (macros are validated to be acyclic).
+    private func expandMacros(_ node: ConditionNode) -> ConditionNode {
+        switch node {
+        case .and(let l, let r): return .and(expandMacros(l), expandMacros(r))
+        case .or(let l, let r): return .or(expandMacros(l), expandMacros(r))
+        case .not(let o): return .not(expandMacros(o))
+        case .macro(let name): return expandMacros(macroTrees[name]!)
+        case .comparison: return node
+        }
+    }
+
+    // MARK: Rules (§5, §7)
+
+    private mutating func compile(_ rule: RuleDefinitions.Rule, warnings: inout [RulesLoadWarning]) throws(ItemError) -> CompiledRule? {
+        var text = rule.condition
+        var fragments: [String] = []
+        for exception in rule.exceptions {
+            if let fragment = try exceptionFragment(exception, context: rule.context) { fragments.append(fragment) }
+        }
+        if !fragments.isEmpty {
+            text = "(" + text + ") " + fragments.map { " and not " + $0 }.joined()
+        }
+        text = substituteLists(text)
+        let parsed: ConditionNode
+        do {
+            guard let tree = try ConditionParser.parse(text) else {
+                throw ItemError(message: "Rule \(rule.name): error the condition is empty", context: rule.context)
+            }
+            parsed = tree
+        } catch let error as ConditionSyntaxError {
+            throw ItemError(message: "Compilation error when compiling \"\(text)\": \(error.message)", context: rule.context)
+        } catch let error as ItemError {
+            throw error
+        } catch {
+            throw ItemError(message: "\(error)", context: rule.context)
+        }
+        let macros = macroTrees
+        if let message = ConditionParser.firstUndefinedMacro(in: parsed, isDefined: { macros[$0] != nil }) {
+            throw ItemError(message: message, context: rule.context)
+        }
+        markUsedMacros(in: parsed)
+        let tree = expandMacros(parsed)
+
+        guard let source = EventSource(rawValue: rule.source) else {
+            warnings.append(RulesLoadWarning(message: "Rule \(rule.name): warning (unknown-source): unknown source \(rule.source), skipping"))
+            return nil
+        }
+        var filter: Filter?
+        do {
+            filter = try buildFilter(tree, source: source)
+        } catch {
+            if rule.skipIfUnknownFilter, error.message.contains("filter_check called with nonexistent field") {
+                warnings.append(RulesLoadWarning(message: "Rule \(rule.name): warning (unknown-field):"))
+                filter = nil
+            } else {
+                throw ItemError(message: "Rule \(rule.name): error \(error.message)", context: rule.context)
+            }
+        }
+        if source == .syscall, rule.warnEventTypes, filter != nil,
+           SyscallEventTypes.tooMany(SyscallEventTypes.set(for: tree)) {
+            warnings.append(RulesLoadWarning(message: "Rule \(rule.name): warning (no-evttype):\n         matches too many evt.type values.\n         This has a significant performance penalty."))
+        }
+        let alertFormat = try validatedOutput(rule, source: source)
+        return CompiledRule(
+            name: rule.name, description: rule.description, priority: rule.priority,
+            prioritySpelling: rule.prioritySpelling, source: source,
+            tags: Array(Set(rule.tags)).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }),
+            output: rule.output, enabled: rule.enabled && filter != nil, filter: filter, k8sAlertFormat: alertFormat)
+    }
+
+    private struct FilterBuildError: Error { var message: String }
+
+    private func buildFilter(_ node: ConditionNode, source: EventSource) throws(FilterBuildError) -> Filter {
+        switch node {
+        case .and:
+            return .and(try flatten(node, source: source, isAnd: true))
+        case .or:
+            return .or(try flatten(node, source: source, isAnd: false))
+        case .not(let operand):
+            return .not(try buildFilter(operand, source: source))
+        case .macro(let name):
+            throw FilterBuildError(message: "Undefined macro \(name) used in filter.")
+        case .comparison(let comparison):
+            switch source {
+            case .k8sAudit:
+                do { return .k8s(try K8sCheck(comparison, registry: fields.k8s), comparison) }
+                catch { throw FilterBuildError(message: error.message) }
+            case .syscall:
+                do { return .syscall(try SyscallCheck(comparison)) }
+                catch { throw FilterBuildError(message: error.message) }
+            }
+        }
+    }
+
+    /// `a and b and c` is one group of three members (§7.2).
+    private func flatten(_ node: ConditionNode, source: EventSource, isAnd: Bool) throws(FilterBuildError) -> [Filter] {
+        switch node {
+        case .and(let l, let r) where isAnd, .or(let l, let r) where !isAnd:
+            return try flatten(l, source: source, isAnd: isAnd) + flatten(r, source: source, isAnd: isAnd)
+        default:
+            return [try buildFilter(node, source: source)]
+        }
+    }
+
+    /// Validates the output and builds the effective alert format (§11.2–§11.3).
+    private func validatedOutput(_ rule: RuleDefinitions.Rule, source: EventSource) throws(ItemError) -> K8sOutputFormat? {
+        switch source {
+        case .k8sAudit:
+            do {
+                _ = try K8sOutputFormat(parsing: rule.output, registry: fields.k8s)
+                let time = timeFormatISO8601 ? "%jevt.time.iso8601" : "%jevt.time"
+                return try K8sOutputFormat(parsing: "*\(time): \(rule.priority.name) \(rule.output)", registry: fields.k8s)
+            } catch {
+                throw ItemError(message: "Invalid output format '\(rule.output)': '\(error.message)'", context: rule.context)
+            }
+        case .syscall:
+            let output = Self.replacingContainerInfo(rule.output)
+            do {
+                _ = try SyscallOutputFormat(parsing: output)
+            } catch {
+                throw ItemError(message: "Invalid output format '\(output)': '\(error.message)'", context: rule.context)
+            }
+            return nil
+        }
+    }
+
+    /// Without `-p`, `%container.info` becomes `%container.name (id=%container.id)`; the `.` of the
+    /// pattern matches any character, as upstream's Lua pattern does.
+    static func replacingContainerInfo(_ output: String) -> String {
+        var result = ""
+        var rest = Substring(output)
+        while let percent = rest.firstIndex(of: "%") {
+            result += rest[..<percent]
+            let candidate = rest[percent...]
+            if candidate.count >= 15 {
+                let chunk = Array(candidate.prefix(15))
+                if String(chunk[0..<10]) == "%container", String(chunk[11..<15]) == "info" {
+                    result += "%container.name (id=%container.id)"
+                    rest = candidate.dropFirst(15)
+                    continue
+                }
+            }
+            result += "%"
+            rest = candidate.dropFirst()
+        }
+        return result + rest
+    }
+
+    // MARK: Exceptions (§5.3)
+
+    private func exceptionFragment(_ e: RuleDefinitions.Exception, context: String) throws(ItemError) -> String? {
+        guard !e.values.isEmpty else { return nil }
+        if let fieldNodes = e.fields.tableItems {
+            let fieldNames = fieldNodes.map { LuaValue($0).text ?? "" }
+            let comps = e.comps?.tableItems?.map { LuaValue($0).text ?? "" } ?? Array(repeating: "=", count: fieldNames.count)
+            var rows: [String] = []
+            for row in e.values {
+                let elements = row.sequenceItems ?? [row]
+                guard elements.count == fieldNames.count else {
+                    throw ItemError(message: "Exception item \(e.name): fields and values lists must have equal length", context: context)
+                }
+                var terms: [String] = []
+                for (i, element) in elements.enumerated() {
+                    let comp = comps[i]
+                    let value: String
+                    if let items = element.sequenceItems {
+                        value = "(" + items.map { Self.quoted(LuaValue($0).text ?? "") }.joined(separator: ", ") + ")"
+                    } else {
+                        let text = LuaValue(element).text ?? ""
+                        if ["in", "intersects", "pmatch"].contains(comp) {
+                            value = text.hasPrefix("(") ? text : "(" + text + ")"
+                        } else {
+                            value = Self.quoted(text)
+                        }
+                    }
+                    terms.append(fieldNames[i] + " " + comp + " " + value)
+                }
+                rows.append("(" + terms.joined(separator: " and ") + ")")
+            }
+            return "(" + rows.joined(separator: " or ") + ")"
+        }
+        let field = e.fields.text ?? ""
+        let comp = e.comps?.text ?? "in"
+        var values: [String] = []
+        for v in e.values {
+            guard case .string(let text) = LuaValue(v) else {
+                throw ItemError(message: "Expected values array for item \(e.name) to contain a list of strings", context: context)
+            }
+            values.append(Self.quoted(text))
+        }
+        return "(" + field + " " + comp + " (" + values.joined(separator: ", ") + "))"
+    }
+}

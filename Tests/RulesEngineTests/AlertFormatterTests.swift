@@ -1,0 +1,65 @@
+import XCTest
+import Foundation
+import K8sAuditFields
+@testable import RulesEngine
+
+/// Golden alert lines in Falco's text and json_output formats (falco-rules.md §11.4–§11.6).
+final class AlertFormatterTests: EngineTestCase {
+    override func setUp() {
+        super.setUp()
+        setenv("TZ", "UTC", 1)
+        tzset()
+    }
+
+    private let rules = """
+    - rule: Privileged pod
+      desc: d
+      condition: ka.verb=create and ka.req.pod.containers.privileged intersects (true)
+      output: Privileged pod (user=%ka.user.name images=%ka.req.pod.containers.image priv=%ka.req.pod.containers.privileged missing=%ka.target.subresource)
+      priority: WARNING
+      source: k8s_audit
+      tags: [k8s, pods, k8s]
+    """
+
+    private var podEvent: String {
+        event(#""requestObject":{"spec":{"containers":[{"name":"a","image":"nginx","securityContext":{"privileged":true}},{"name":"b","image":"busybox:1.2"}]}}"#)
+    }
+
+    private func alert(_ style: AlertFormatter.Style, options: RulesEngine.Options = .init()) throws -> String {
+        let engine = try self.engine(rules, options: options)
+        let event = try XCTUnwrap(K8sAuditDocument.events(from: Array(podEvent.utf8)).first)
+        let context = K8sEventContext(event: event)
+        let rule = try XCTUnwrap(engine.matches(for: context).first)
+        return AlertFormatter(style: style).format(rule, context)
+    }
+
+    func testTextAlert() throws {
+        XCTAssertEqual(try alert(.text),
+                       "12:00:00.654321000: Warning Privileged pod (user=alice images=(nginx,busybox:1.2) priv=(true,<NA>) missing=<NA>)")
+    }
+
+    func testISO8601TextAlert() throws {
+        var options = RulesEngine.Options()
+        options.timeFormatISO8601 = true
+        XCTAssertEqual(try alert(.text, options: options),
+                       "2022-03-01T12:00:00.654321000+0000: Warning Privileged pod (user=alice images=(nginx,busybox:1.2) priv=(true,<NA>) missing=<NA>)")
+    }
+
+    func testJSONAlert() throws {
+        XCTAssertEqual(try alert(.json), #"{"output":"12:00:00.654321000: Warning Privileged pod (user=alice images=(nginx,busybox:1.2) priv=(true,<NA>) missing=<NA>)","priority":"Warning","rule":"Privileged pod","source":"k8s_audit","tags":["k8s","pods"],"time":"2022-03-01T12:00:00.654321000Z", "output_fields": {"jevt.time":"12:00:00.654321000","ka.req.pod.containers.image":"(nginx,busybox:1.2)","ka.req.pod.containers.privileged":"(true,<NA>)","ka.target.subresource":"<NA>","ka.user.name":"alice"}}"#)
+    }
+
+    func testJSONEscaping() {
+        var out = ""
+        AlertFormatter.appendJsonCppString("a\"b\\c\n\u{1B}é/", to: &out)
+        XCTAssertEqual(out, #""a\"b\\c\n\u001Bé/""#)
+        out = ""
+        AlertFormatter.appendNlohmannString("\u{1B}", to: &out)
+        XCTAssertEqual(out, #""\u001b""#)
+    }
+
+    func testISO8601UTCTime() {
+        XCTAssertEqual(AlertFormatter.iso8601UTC(1_540_475_929_730_588_000), "2018-10-25T13:58:49.730588000Z")
+        XCTAssertEqual(AlertFormatter.iso8601UTC(1), "1970-01-01T00:00:00.000000001Z")
+    }
+}
