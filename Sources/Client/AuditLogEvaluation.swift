@@ -1,0 +1,117 @@
+import Foundation
+import K8sAuditFields
+import RulesEngine
+
+/// Streams an audit log through the engine: one document per line, alerts written as they are found.
+struct AuditLogEvaluation {
+    let engine: RulesEngine
+    let formatter: AlertFormatter
+    let keepGoing: Bool
+    let allMatches: Bool
+
+    private(set) var lines = 0
+    private(set) var events = 0
+    private(set) var rejectedLines = 0
+    private(set) var alertsByRule: [String: Int] = [:]
+    private(set) var alertsByPriority: [String: Int] = [:]
+    private var alerts = 0
+    private var out = OutputBuffer(fileDescriptor: 1)
+
+    init(engine: RulesEngine, formatter: AlertFormatter, keepGoing: Bool, allMatches: Bool) {
+        self.engine = engine; self.formatter = formatter; self.keepGoing = keepGoing; self.allMatches = allMatches
+    }
+
+    /// Returns false when a bad line stopped the run (without --keep-going).
+    mutating func run(_ reader: AuditLogReader) -> Bool {
+        var stopped = false
+        reader.forEachLine { line, lineNumber in
+            lines = lineNumber
+            if Self.isBlank(line) { return true }
+            do {
+                let docEvents = try K8sAuditDocument.events(from: line)
+                for event in docEvents {
+                    events += 1
+                    let context = K8sEventContext(event: event)
+                    let matched: [CompiledRule]
+                    do {
+                        matched = try engine.matches(for: context, allMatches: allMatches)
+                    } catch {
+                        return reject(line: line, number: lineNumber, reason: "unknown error processing audit event (\(error))")
+                    }
+                    for rule in matched {
+                        out.write(formatter.format(rule, context))
+                        out.write("\n")
+                        alerts += 1
+                        alertsByRule[rule.name, default: 0] += 1
+                        alertsByPriority[rule.prioritySpelling, default: 0] += 1
+                    }
+                }
+            } catch {
+                return reject(line: line, number: lineNumber, reason: "\(error)")
+            }
+            return true
+        } onChunkEnd: {
+            out.flush()
+        } onReadError: { message in
+            out.flush()
+            FileHandle.standardError.write(Data("pspctl watch: \(message)\n".utf8))
+            stopped = true
+        }
+        out.flush()
+        return !stopped && !(rejectedLines > 0 && !keepGoing)
+    }
+
+    /// Reports a bad line; returns whether to continue.
+    private mutating func reject<Line: Collection>(line: Line, number: Int, reason: String) -> Bool where Line.Element == UInt8 {
+        rejectedLines += 1
+        out.flush()
+        var shown = String(decoding: line.prefix(300), as: UTF8.self)
+        if line.count > 300 { shown += "…" }
+        let suffix = keepGoing ? ", skipping" : ", stopping"
+        FileHandle.standardError.write(Data("pspctl watch: Could not read k8s audit event line #\(number), \"\(shown)\": \(reason)\(suffix)\n".utf8))
+        return keepGoing
+    }
+
+    private static func isBlank<Line: Collection>(_ line: Line) -> Bool where Line.Element == UInt8 {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0x0B || $0 == 0x0C }
+    }
+
+    func printSummary(verbose: Bool) {
+        var text = "pspctl watch: \(lines) lines, \(events) events, \(alerts) alerts"
+        if rejectedLines > 0 { text += ", \(rejectedLines) rejected lines" }
+        text += "\n"
+        if verbose {
+            text += "Events detected: \(alerts)\nRule counts by severity:\n"
+            for (k, v) in alertsByPriority.sorted(by: { $0.key < $1.key }) { text += "   \(k): \(v)\n" }
+            text += "Triggered rules by rule name:\n"
+            for (k, v) in alertsByRule.sorted(by: { $0.key < $1.key }) { text += "   \(k): \(v)\n" }
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// A write buffer over a file descriptor (alerts can be many; one write per chunk, not per alert).
+struct OutputBuffer {
+    let fileDescriptor: Int32
+    private var buffer: [UInt8] = []
+
+    init(fileDescriptor: Int32) {
+        self.fileDescriptor = fileDescriptor
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer[offset...].withUnsafeBytes { Foundation.write(fileDescriptor, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import K8sAuditFields
+import RulesEngine
+
+/// `pspctl watch`: evaluate rules against a Kubernetes audit log, embedded (no server).
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Evaluate Falco rules against a Kubernetes audit log and print alerts.",
+        discussion: """
+        The audit log holds one audit.k8s.io Event JSON object per line (an EventList object or a JSON
+        array of events on a line is accepted too), as the API server's log backend writes it. Rules
+        files load in order, later files overriding or appending to earlier ones, as Falco 0.31.1 does;
+        Falco's own k8s_audit_rules.yaml and falco_rules.yaml load unchanged. Each event yields at most one
+        alert: the first enabled rule that matches, in definition order (--all-matches reports all).
+
+        Alerts go to stdout, one per line, in Falco's text format or its json_output format. Errors and
+        the end-of-run summary go to stderr. A line that is not an audit event stops the run with exit
+        status 1 after the alerts of earlier lines; with --keep-going it is skipped and counted instead
+        (exit status 1 at the end if any line was rejected). Empty lines are ignored.
+        """)
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"))
+    var rulesFiles: [String] = []
+
+    @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read, or - for standard input.", valueName: "path"))
+    var auditLog: String
+
+    @Option(help: ArgumentHelp("Alert format: text (Falco's line) or json (Falco's json_output).", valueName: "format"))
+    var output: AlertFormatter.Style = .text
+
+    @Option(name: .customLong("min-priority"), help: ArgumentHelp("Load only rules at least this severe (emergency … debug; Falco's priority setting).", valueName: "priority"))
+    var minPriority: String?
+
+    @Flag(name: .customLong("keep-going"), help: "Skip and count lines that are not audit events instead of stopping.")
+    var keepGoing = false
+
+    @Flag(name: .customLong("all-matches"), help: "Report every matching rule for an event, not only the first.")
+    var allMatches = false
+
+    @Flag(name: .customLong("iso8601"), help: "Print alert times as ISO 8601 UTC (Falco's time_format_iso_8601).")
+    var iso8601 = false
+
+    @Flag(name: .shortAndLong, help: "Print rules-loading warnings and the per-rule summary on stderr.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing on stderr but errors.")
+    var quiet = false
+
+    mutating func validate() throws {
+        guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
+        if let p = minPriority, Priority(spelling: p) == nil {
+            throw ValidationError("unknown priority \"\(p)\": must be one of emergency, alert, critical, error, warning, notice, informational, debug")
+        }
+    }
+
+    func run() throws {
+        var options = RulesEngine.Options()
+        options.minimumPriority = minPriority.flatMap(Priority.init(spelling:)) ?? .debug
+        options.timeFormatISO8601 = iso8601
+        let engine = RulesEngine(options: options)
+        for file in rulesFiles {
+            do {
+                let warnings = try engine.load(path: file)
+                if verbose {
+                    for w in warnings { FileHandle.standardError.write(Data("pspctl watch: \(file): warning: \(w.message)\n".utf8)) }
+                }
+            } catch {
+                throw fail("watch", "\(error)", status: 2)
+            }
+        }
+        let input: AuditLogReader
+        do {
+            input = try AuditLogReader(path: auditLog)
+        } catch {
+            throw fail("watch", "\(error)", status: 2)
+        }
+        var evaluator = AuditLogEvaluation(engine: engine, formatter: AlertFormatter(style: output),
+                                           keepGoing: keepGoing, allMatches: allMatches)
+        let completed = evaluator.run(input)
+        if !quiet || verbose { evaluator.printSummary(verbose: verbose) }
+        if !completed || evaluator.rejectedLines > 0 { throw ExitCode(1) }
+    }
+}
+
+extension AlertFormatter.Style: ExpressibleByArgument {}
