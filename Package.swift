@@ -46,8 +46,8 @@ let package = Package(
         .testTarget(name: "SyscallFieldsTests", dependencies: ["SyscallFields"]),
         .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON", "ConditionLanguage"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "TestSupport"]),
-        .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"]),
+        .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PSSConverter", "RulesEngine", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Client", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Client", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -4,4 +4,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build --build-tests
-swift test --skip-build
+log=$(mktemp)
+status=0
+swift test --skip-build 2>&1 | tee "$log" || status=$?
+# XCTest's own totals, restated as one plain closing line (swift test ends with Swift Testing's
+# "0 tests" line, which says nothing about the XCTest suites that ran).
+summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+rm -f "$log"
+if [[ $summary =~ Executed\ ([0-9]+)\ tests?,\ with\ ([0-9]+)\ failure ]]; then
+  executed=${BASH_REMATCH[1]}; failed=${BASH_REMATCH[2]}
+  echo "$((executed - failed)) passed, $failed failed"
+  [ "$failed" -eq 0 ] || status=1
+else
+  echo "no XCTest summary found" >&2
+  status=1
+fi
+exit "$status"

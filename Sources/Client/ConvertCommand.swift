@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import PSPConverter
+import PSSConverter
+
+/// `pspctl convert`: a PodSecurityPolicy, or a Pod Security Standards level, → a Falco rules file.
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a PodSecurityPolicy or a Pod Security Standards level into a Falco rules file.",
+        discussion: """
+        PodSecurityPolicy mode (--psp-path) does what `falcoctl convert psp` v0.0.4 did: it writes a rules
+        file that flags, without blocking anything, every pod the policy would have rejected, so a candidate
+        PSP can be dry-run against a cluster's real activity with `pspctl watch` (or Falco). Rules are named
+        `PSP <name> Violation (<field>)`, where <name> is the PSP's name with every character a Falco macro
+        name cannot hold turned into `_`. K8s Audit rules judge pod creations; falcoctl's System Activity
+        rules (privileged, readOnlyRootFilesystem, runAsUser, runAsGroup) judge syscalls of running
+        containers. After falcoctl's rules come pspctl's extension rules for the fields falcoctl ignored:
+        seLinux, forbiddenSysctls, allowedUnsafeSysctls, the seccomp and AppArmor annotations,
+        runtimeClass, requiredDropCapabilities and allowedCSIDrivers.
+
+        Images: the PSP annotation `falco-rules-psp-images` limits the rules to some images. Its value is a
+        string holding a YAML list of image repositories (no tags), for example
+          falco-rules-psp-images: "[nginx, docker.io/library/redis]"
+        K8s Audit rules then judge only pods whose every container image is listed, and System Activity
+        rules only containers of a listed image. Without the annotation every pod, and every container (not
+        host processes), is judged. A value that is not a list is an error.
+
+        Pod Security Standards mode (--standard, or --admission-config alone) writes one rule per check of
+        the level at the given version, with Pod Security Admission's exemptions; the level and version
+        default to the admission configuration's `defaults.enforce` and `enforce-version` when a file is
+        given.
+
+        The rules file is written atomically (no partial file on error). A summary of which field became
+        which rule goes to stderr unless --quiet. Exit status 0 on success, 2 on any error
+        (`pspctl convert: <message>` on stderr).
+        """)
+
+    @Option(name: [.customLong("psp-path"), .customShort("P")],
+            help: ArgumentHelp("The PodSecurityPolicy to convert (YAML or JSON), or - for standard input.", valueName: "path"))
+    var pspPath: String?
+
+    @Option(name: [.customLong("rules-path"), .customShort("R")],
+            help: ArgumentHelp("Where to write the rules file, or - for standard output.", valueName: "path"))
+    var rulesPath = "./psp_falco_rules.yaml"
+
+    @Flag(name: .shortAndLong, help: "Do not print the summary on stderr.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Convert a Pod Security Standards level instead of a PSP: baseline or restricted.", valueName: "level"))
+    var standard: String?
+
+    @Option(name: .customLong("standard-version"),
+            help: ArgumentHelp("The Pod Security Standards version: v1.N or latest (default: the admission configuration's enforce-version, else latest).", valueName: "version"))
+    var standardVersion: String?
+
+    @Option(name: .customLong("exempt-user"), help: ArgumentHelp("A user whose requests are exempt (repeatable).", valueName: "user"))
+    var exemptUsers: [String] = []
+
+    @Option(name: .customLong("exempt-namespace"), help: ArgumentHelp("A namespace whose pods are exempt (repeatable).", valueName: "namespace"))
+    var exemptNamespaces: [String] = []
+
+    @Option(name: .customLong("exempt-runtime-class"), help: ArgumentHelp("A runtime class whose pods are exempt (repeatable).", valueName: "class"))
+    var exemptRuntimeClasses: [String] = []
+
+    @Option(name: .customLong("admission-config"),
+            help: ArgumentHelp("An AdmissionConfiguration or PodSecurityConfiguration file supplying defaults and exemptions.", valueName: "file"))
+    var admissionConfig: String?
+
+    func run() throws {
+        do {
+            let conversion = try convert()
+            try RulesOutput.write(conversion.rulesYAML, to: rulesPath)
+            if !quiet {
+                let destination = rulesPath == "-" ? "standard output" : rulesPath
+                let lines = conversion.summary + ["rules written to \(destination)"]
+                FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+            }
+        } catch let failure as ConvertFailure {
+            throw fail("convert", failure.message, status: 2)
+        }
+    }
+
+    /// Runs the converter the options select.
+    private func convert() throws -> (rulesYAML: String, summary: [String]) {
+        let pssOptions = [("--standard", standard != nil), ("--standard-version", standardVersion != nil),
+                          ("--exempt-user", !exemptUsers.isEmpty), ("--exempt-namespace", !exemptNamespaces.isEmpty),
+                          ("--exempt-runtime-class", !exemptRuntimeClasses.isEmpty), ("--admission-config", admissionConfig != nil)]
+        let isStandardsMode = standard != nil || admissionConfig != nil
+        if let pspPath {
+            if let option = pssOptions.first(where: \.1)?.0 {
+                throw ConvertFailure("\(option) belongs to Pod Security Standards mode and cannot be combined with --psp-path")
+            }
+            let policy = try RulesInput.read(pspPath)
+            do {
+                let conversion = try PSPConverter.convert(yaml: policy)
+                return (conversion.rulesYAML, conversion.summary)
+            } catch {
+                throw ConvertFailure(error.description)
+            }
+        }
+        guard isStandardsMode else {
+            if let option = pssOptions.first(where: \.1)?.0 {
+                throw ConvertFailure("\(option) needs --standard (or --admission-config)")
+            }
+            throw ConvertFailure("give either --psp-path (a PodSecurityPolicy) or --standard (a Pod Security Standards level)")
+        }
+        let request = PSSConversionRequest(
+            level: standard ?? "", version: standardVersion ?? "",
+            exemptUsers: exemptUsers, exemptNamespaces: exemptNamespaces, exemptRuntimeClasses: exemptRuntimeClasses,
+            admissionConfigYAML: try admissionConfig.map(RulesInput.read))
+        do {
+            let conversion = try PSSConverter.convert(request)
+            return (conversion.rulesYAML, conversion.summary)
+        } catch {
+            throw ConvertFailure(error.description)
+        }
+    }
+}
+
+/// A `pspctl convert` error: printed as `pspctl convert: <message>`, exit status 2.
+struct ConvertFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Reading the policy or configuration file (`-` = standard input).
+enum RulesInput {
+    static func read(_ path: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ConvertFailure("cannot read \(path): no such file")
+            }
+            guard !isDirectory.boolValue else { throw ConvertFailure("cannot read \(path): it is a directory") }
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw ConvertFailure("cannot read \(path): permission denied")
+            }
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw ConvertFailure("cannot read \(path)")
+            }
+            data = contents
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConvertFailure("cannot read \(path == "-" ? "standard input" : path): not UTF-8 text")
+        }
+        return text
+    }
+}
+
+/// Writing the rules file: to standard output, or atomically (a temporary file in the same directory,
+/// renamed over the destination) so an error never leaves a partial rules file.
+enum RulesOutput {
+    static func write(_ text: String, to path: String) throws {
+        if path == "-" {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw ConvertFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var failure: String?
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count, failure == nil {
+            let count = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 { failure = String(cString: strerror(errno)) } else { written += count }
+        }
+        // Same mode as falcoctl's file (mkstemp creates 0600).
+        if failure == nil, fchmod(descriptor, 0o644) != 0 || fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw ConvertFailure("cannot write \(path): \(failure)")
+        }
+    }
+}
