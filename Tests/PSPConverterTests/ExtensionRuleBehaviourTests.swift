@@ -133,9 +133,9 @@ final class ExtensionRuleBehaviourTests: XCTestCase {
 }
 
 extension ExtensionRuleBehaviourTests {
-    /// The AppArmor rule needs pspctl's `ka.req.pod.containers.apparmor_profile`; an engine without it
-    /// (Falco 0.31.1) skips that rule with a warning and runs the rest of the file.
-    func testAppArmorRuleLoadsEvenWithoutItsField() throws {
+    /// The AppArmor rule reads pspctl's `ka.req.pod.containers.apparmor_profile` (Falco 0.31.1 would skip
+    /// it, `skip-if-unknown-filter`): a container whose profile annotation is not allowed alerts.
+    func testAppArmorRuleFlagsContainersWithProfilesOutsideTheAllowedSet() throws {
         let psp = PSPFixtures.allowingEverythingBut("privileged: false", annotations: [
             "apparmor.security.beta.kubernetes.io/allowedProfileNames": "runtime/default"])
         let conversion = try PSPConverter.convert(yaml: psp)
@@ -143,6 +143,11 @@ extension ExtensionRuleBehaviourTests {
         try DryRun.assertVerdicts(psp: psp, [
             (Pod.pod("privileged", container: ["privileged": true],
                      annotations: ["container.apparmor.security.beta.kubernetes.io/main": "runtime/default"]), "(privileged) K8s Audit"),
+            (Pod.pod("allowed-profile",
+                     annotations: ["container.apparmor.security.beta.kubernetes.io/main": "runtime/default"]), nil),
+            (Pod.pod("unconfined",
+                     annotations: ["container.apparmor.security.beta.kubernetes.io/main": "unconfined"]), "(apparmor)"),
+            (Pod.pod("no-profile"), "(apparmor)"),
         ])
     }
 }

@@ -23,7 +23,8 @@ final class PodSecurityFieldsTests: XCTestCase {
     func testFieldNamesFollowFalcosRules() {
         let names = PodSecurityFields.definitions.map(\.name)
         XCTAssertEqual(names, ["ka.req.podspec.kind", "ka.req.podspec.name", "ka.req.podspec.runtime_class",
-                               "ka.pss.forbidden", "ka.pss.reason", "ka.pss.detail", "ka.pss.failing", "ka.pss.violations"])
+                               "ka.pss.forbidden", "ka.pss.reason", "ka.pss.detail", "ka.pss.failing", "ka.pss.violations",
+                               "ka.req.pod.containers.apparmor_profile"])
         for name in names {
             XCTAssertTrue(name.hasPrefix("ka."))
             XCTAssertTrue(name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }, name)

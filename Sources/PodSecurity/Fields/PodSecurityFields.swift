@@ -48,6 +48,7 @@ public enum PodSecurityFields {
             levelField(violations, "Pod Security Admission's detail string for the pod spec the request writes (each failing check as reason (detail), joined with \", \"); no value when allowed") {
                 $0.allowed ? .failure : value($0.forbiddenDetail)
             },
+            ContainerAppArmorField.definition,
         ]
     }
 
