@@ -9,30 +9,30 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert a PodSecurityPolicy or a Pod Security Standards level into a Falco rules file.",
         discussion: """
-        PodSecurityPolicy mode (--psp-path) does what `falcoctl convert psp` v0.0.4 did: it writes a rules
-        file that flags, without blocking anything, every pod the policy would have rejected, so a candidate
-        PSP can be dry-run against a cluster's real activity with `pspctl watch` (or Falco). Rules are named
-        `PSP <name> Violation (<field>)`, where <name> is the PSP's name with every character a Falco macro
-        name cannot hold turned into `_`. K8s Audit rules judge pod creations; falcoctl's System Activity
-        rules (privileged, readOnlyRootFilesystem, runAsUser, runAsGroup) judge syscalls of running
-        containers. After falcoctl's rules come pspctl's extension rules for the fields falcoctl ignored:
-        seLinux, forbiddenSysctls, allowedUnsafeSysctls, the seccomp and AppArmor annotations,
+        PodSecurityPolicy mode (--psp-path) does what `falcoctl convert psp` v0.0.4 did: it writes a rules \
+        file that flags, without blocking anything, every pod the policy would have rejected, so a candidate \
+        PSP can be dry-run against a cluster's real activity with `pspctl watch` (or Falco). Rules are named \
+        `PSP <name> Violation (<field>)`, where <name> is the PSP's name with every character a Falco macro \
+        name cannot hold turned into `_`. K8s Audit rules judge pod creations; falcoctl's System Activity \
+        rules (privileged, readOnlyRootFilesystem, runAsUser, runAsGroup) judge syscalls of running \
+        containers. After falcoctl's rules come pspctl's extension rules for the fields falcoctl ignored: \
+        seLinux, forbiddenSysctls, allowedUnsafeSysctls, the seccomp and AppArmor annotations, \
         runtimeClass, requiredDropCapabilities and allowedCSIDrivers.
 
-        Images: the PSP annotation `falco-rules-psp-images` limits the rules to some images. Its value is a
+        Images: the PSP annotation `falco-rules-psp-images` limits the rules to some images. Its value is a \
         string holding a YAML list of image repositories (no tags), for example
           falco-rules-psp-images: "[nginx, docker.io/library/redis]"
-        K8s Audit rules then judge only pods whose every container image is listed, and System Activity
-        rules only containers of a listed image. Without the annotation every pod, and every container (not
+        K8s Audit rules then judge only pods whose every container image is listed, and System Activity \
+        rules only containers of a listed image. Without the annotation every pod, and every container (not \
         host processes), is judged. A value that is not a list is an error.
 
-        Pod Security Standards mode (--standard, or --admission-config alone) writes one rule per check of
-        the level at the given version, with Pod Security Admission's exemptions; the level and version
-        default to the admission configuration's `defaults.enforce` and `enforce-version` when a file is
+        Pod Security Standards mode (--standard, or --admission-config alone) writes one rule per check of \
+        the level at the given version, with Pod Security Admission's exemptions; the level and version \
+        default to the admission configuration's `defaults.enforce` and `enforce-version` when a file is \
         given.
 
-        The rules file is written atomically (no partial file on error). A summary of which field became
-        which rule goes to stderr unless --quiet. Exit status 0 on success, 2 on any error
+        The rules file is written atomically (no partial file on error). A summary of which field became \
+        which rule goes to stderr unless --quiet. Exit status 0 on success, 2 on any error \
         (`pspctl convert: <message>` on stderr).
         """)
 

@@ -10,10 +10,10 @@ struct Pspctl: ParsableCommand {
         abstract: "Dry-run pod security policies as Falco rules, without blocking anything.",
         discussion: """
         convert  turns a PodSecurityPolicy or a Pod Security Standards level into a Falco rules file.
-        watch    evaluates Falco rules files (pspctl's or Falco's own) against Kubernetes audit logs
-                 and prints an alert for every event a rule flags.
+        watch    evaluates Falco rules files (pspctl's or Falco's own) against Kubernetes audit logs \
+        and prints an alert for every event a rule flags.
 
-        Exit codes: 0 success; 1 some input was rejected (see stderr); 2 bad usage, a rules file or
+        Exit codes: 0 success; 1 some input was rejected (see stderr); 2 bad usage, a rules file or \
         policy that cannot be loaded, or an I/O error.
         """,
         version: "0.1.0",

@@ -9,15 +9,15 @@ struct WatchCommand: ParsableCommand {
         commandName: "watch",
         abstract: "Evaluate Falco rules against a Kubernetes audit log and print alerts.",
         discussion: """
-        The audit log holds one audit.k8s.io Event JSON object per line (an EventList object or a JSON
-        array of events on a line is accepted too), as the API server's log backend writes it. Rules
-        files load in order, later files overriding or appending to earlier ones, as Falco 0.31.1 does;
-        Falco's own k8s_audit_rules.yaml and falco_rules.yaml load unchanged. Each event yields at most one
+        The audit log holds one audit.k8s.io Event JSON object per line (an EventList object or a JSON \
+        array of events on a line is accepted too), as the API server's log backend writes it. Rules \
+        files load in order, later files overriding or appending to earlier ones, as Falco 0.31.1 does; \
+        Falco's own k8s_audit_rules.yaml and falco_rules.yaml load unchanged. Each event yields at most one \
         alert: the first enabled rule that matches, in definition order (--all-matches reports all).
 
-        Alerts go to stdout, one per line, in Falco's text format or its json_output format. Errors and
-        the end-of-run summary go to stderr. A line that is not an audit event stops the run with exit
-        status 1 after the alerts of earlier lines; with --keep-going it is skipped and counted instead
+        Alerts go to stdout, one per line, in Falco's text format or its json_output format. Errors and \
+        the end-of-run summary go to stderr. A line that is not an audit event stops the run with exit \
+        status 1 after the alerts of earlier lines; with --keep-going it is skipped and counted instead \
         (exit status 1 at the end if any line was rejected). Empty lines are ignored.
         """)
 
