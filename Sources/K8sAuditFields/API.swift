@@ -208,7 +208,11 @@ public final class K8sEventContext {
     var memo: ContiguousArray<MemoEntry> = []
     /// Nodes many fields start from, resolved once.
     var anchors = EventAnchorCache()
-    public init(event: K8sAuditEvent) { self.event = event }
+    public init(event: K8sAuditEvent) {
+        self.event = event
+        // Sized for every field reference compiled so far, so evaluation never regrows it.
+        memo = ContiguousArray(repeating: .pending, count: FieldSlotTable.shared.count)
+    }
 }
 
 /// One compiled check (`field op values`), built once at load time.
@@ -231,32 +235,54 @@ public final class K8sCheck: @unchecked Sendable {
 /// A parsed k8s_audit output format (§4.1), built once at load time.
 public final class K8sOutputFormat: @unchecked Sendable {
     let pieces: [OutputPiece]
+    /// `output_fields` keys, sorted bytewise, each with the piece of its last reference (§4.4).
+    private let outputFieldPlan: [(key: String, piece: Int)]
 
     /// Parses the format (a leading `*` is removed). Errors: `Could not parse format string "<format>": unknown filtercheck field <rest>` etc.
     public init(parsing format: String, registry: K8sFieldRegistry) throws(K8sFieldError) {
         pieces = try OutputFormatParser(registry: registry).parse(format)
+        var lastPieceByKey: [String: Int] = [:]
+        for (i, piece) in pieces.enumerated() {
+            if case .field(let reference) = piece { lastPieceByKey[reference.name] = i }
+        }
+        outputFieldPlan = lastPieceByKey.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            .map { (key: $0.key, piece: $0.value) }
     }
+
+    /// The field references of the format, in order.
+    public var references: [K8sFieldReference] {
+        pieces.compactMap { if case .field(let reference) = $0 { return reference } else { return nil } }
+    }
+
     /// The rendered text (§4.2).
     public func render(in context: K8sEventContext) -> String {
-        var text = ""
-        for piece in pieces {
-            switch piece {
-            case .literal(let literal): text += literal
-            case .field(let reference): text += reference.render(in: context)
-            }
-        }
-        return text
+        renderAlert(in: context, withFields: false).text
     }
+
     /// `output_fields` pairs: key = field name without index, value = rendered text; keys unique (last
     /// reference wins), sorted bytewise.
     public func outputFields(in context: K8sEventContext) -> [(key: String, value: String)] {
-        var lastByKey: [String: String] = [:]
-        for case .field(let reference) in pieces { lastByKey[reference.name] = reference.render(in: context) }
-        return lastByKey.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            .map { (key: $0.key, value: $0.value) }
+        renderAlert(in: context, withFields: true).fields
     }
-    /// The field references in format order (duplicates kept).
-    public var references: [K8sFieldReference] {
-        pieces.compactMap { if case .field(let reference) = $0 { return reference } else { return nil } }
+
+    /// The text and, when asked, the `output_fields` pairs, rendering every field once.
+    public func renderAlert(in context: K8sEventContext, withFields: Bool) -> (text: String, fields: [(key: String, value: String)]) {
+        var text = ""
+        text.reserveCapacity(256)
+        var renderedPieces: [String] = []
+        if withFields { renderedPieces.reserveCapacity(pieces.count) }
+        for piece in pieces {
+            switch piece {
+            case .literal(let literal):
+                text += literal
+                if withFields { renderedPieces.append("") }
+            case .field(let reference):
+                let rendered = reference.render(in: context)
+                text += rendered
+                if withFields { renderedPieces.append(rendered) }
+            }
+        }
+        guard withFields else { return (text, []) }
+        return (text, outputFieldPlan.map { (key: $0.key, value: renderedPieces[$0.piece]) })
     }
 }

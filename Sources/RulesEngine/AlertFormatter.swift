@@ -10,90 +10,60 @@ public struct AlertFormatter: Sendable {
     /// One alert line (without the trailing newline).
     public func format(_ rule: CompiledRule, _ context: K8sEventContext) -> String {
         guard let format = rule.k8sAlertFormat else { return "" }
-        let text = format.render(in: context)
-        guard style == .json else { return text }
-        var json = "{\"output\":"
-        Self.appendJsonCppString(text, to: &json)
-        json += ",\"priority\":"
-        Self.appendJsonCppString(rule.priority.name, to: &json)
-        json += ",\"rule\":"
-        Self.appendJsonCppString(rule.name, to: &json)
-        json += ",\"source\":"
-        Self.appendJsonCppString(rule.source.rawValue, to: &json)
-        json += ",\"tags\":["
+        guard style == .json else { return format.render(in: context) }
+        let (text, fields) = format.renderAlert(in: context, withFields: true)
+        var json: [UInt8] = []
+        json.reserveCapacity(text.utf8.count * 2 + 256)
+        json += #"{"output":"#.utf8
+        Self.appendEscaped(text, to: &json, upperHex: true)
+        json += #","priority":"#.utf8
+        Self.appendEscaped(rule.priority.name, to: &json, upperHex: true)
+        json += #","rule":"#.utf8
+        Self.appendEscaped(rule.name, to: &json, upperHex: true)
+        json += #","source":"#.utf8
+        Self.appendEscaped(rule.source.rawValue, to: &json, upperHex: true)
+        json += #","tags":["#.utf8
         for (i, tag) in rule.tags.enumerated() {
-            if i > 0 { json += "," }
-            Self.appendJsonCppString(tag, to: &json)
+            if i > 0 { json.append(UInt8(ascii: ",")) }
+            Self.appendEscaped(tag, to: &json, upperHex: true)
         }
-        json += "],\"time\":\"" + Self.iso8601UTC(context.event.timeNs) + "\", \"output_fields\": {"
-        for (i, field) in format.outputFields(in: context).enumerated() {
-            if i > 0 { json += "," }
-            Self.appendNlohmannString(field.key, to: &json)
-            json += ":"
-            Self.appendNlohmannString(field.value, to: &json)
+        json += #"],"time":""#.utf8
+        json += context.event.alertTime.utf8
+        json += #"", "output_fields": {"#.utf8
+        for (i, field) in fields.enumerated() {
+            if i > 0 { json.append(UInt8(ascii: ",")) }
+            Self.appendEscaped(field.key, to: &json, upperHex: false)
+            json.append(UInt8(ascii: ":"))
+            Self.appendEscaped(field.value, to: &json, upperHex: false)
         }
-        json += "}}"
-        return json
+        json += "}}".utf8
+        return String(decoding: json, as: UTF8.self)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
-    public static func iso8601UTC(_ ns: UInt64) -> String {
-        let seconds = Int64(ns / 1_000_000_000)
-        let fraction = Int(ns % 1_000_000_000)
-        let (y, m, d) = civilDate(daysSinceEpoch: seconds / 86_400)
-        let secondOfDay = Int(seconds % 86_400)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 9))Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-
-    /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian, UTC).
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int, Int, Int) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d))
-    }
-
-    /// JsonCpp 0.10.6 escaping: named escapes, other control bytes as upper-case `\u00XX`, rest raw.
-    static func appendJsonCppString(_ text: String, to out: inout String) {
-        appendEscaped(text, to: &out, hexDigits: "0123456789ABCDEF")
-    }
-
-    /// nlohmann/json 3.3.0 escaping: the same with lower-case hex.
-    static func appendNlohmannString(_ text: String, to out: inout String) {
-        appendEscaped(text, to: &out, hexDigits: "0123456789abcdef")
-    }
-
-    private static func appendEscaped(_ text: String, to out: inout String, hexDigits: String) {
-        let hex = Array(hexDigits.unicodeScalars)
-        out.unicodeScalars.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u00"
-                out.unicodeScalars.append(hex[Int(scalar.value >> 4)])
-                out.unicodeScalars.append(hex[Int(scalar.value & 0xF)])
+    /// JSON string escaping of the envelope (JsonCpp 0.10.6: control bytes as upper-case `\u00XX`) and of
+    /// k8s `output_fields` (nlohmann/json 3.3.0: lower-case); named escapes for the usual five, `"` and
+    /// `\`; every other byte, `/` and non-ASCII included, copied raw.
+    static func appendEscaped(_ text: String, to out: inout [UInt8], upperHex: Bool) {
+        let hex: StaticString = upperHex ? "0123456789ABCDEF" : "0123456789abcdef"
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                hex.withUTF8Buffer { digits in
+                    out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                            digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
+                }
             default:
-                out.unicodeScalars.append(scalar)
+                out.append(byte)
             }
         }
-        out.unicodeScalars.append("\"")
+        out.append(UInt8(ascii: "\""))
     }
 }

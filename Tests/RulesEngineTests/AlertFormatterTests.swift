@@ -50,16 +50,16 @@ final class AlertFormatterTests: EngineTestCase {
     }
 
     func testJSONEscaping() {
-        var out = ""
-        AlertFormatter.appendJsonCppString("a\"b\\c\n\u{1B}é/", to: &out)
-        XCTAssertEqual(out, #""a\"b\\c\n\u001Bé/""#)
-        out = ""
-        AlertFormatter.appendNlohmannString("\u{1B}", to: &out)
-        XCTAssertEqual(out, #""\u001b""#)
+        var out: [UInt8] = []
+        AlertFormatter.appendEscaped("a\"b\\c\n\u{1B}é/\t", to: &out, upperHex: true)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), #""a\"b\\c\n\u001Bé/\t""#)
+        out = []
+        AlertFormatter.appendEscaped("\u{1B}", to: &out, upperHex: false)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), #""\u001b""#)
     }
 
-    func testISO8601UTCTime() {
-        XCTAssertEqual(AlertFormatter.iso8601UTC(1_540_475_929_730_588_000), "2018-10-25T13:58:49.730588000Z")
-        XCTAssertEqual(AlertFormatter.iso8601UTC(1), "1970-01-01T00:00:00.000000001Z")
+    func testAlertTimeIsUTCWithNanoseconds() throws {
+        let event = try XCTUnwrap(K8sAuditDocument.events(from: Array(self.event().utf8)).first)
+        XCTAssertEqual(event.alertTime, "2022-03-01T12:00:00.654321000Z")
     }
 }

@@ -18,6 +18,12 @@ final class FieldSlotTable: @unchecked Sendable {
     private var slots: [Key: Int] = [:]
     private var nextSpecID = 0
 
+    /// How many slots exist: the memo size that fits every field reference made so far.
+    var count: Int {
+        lock.lock(); defer { lock.unlock() }
+        return slots.count
+    }
+
     /// A fresh identity for a field definition (built-in or extension).
     func newSpecID() -> Int {
         lock.lock(); defer { lock.unlock() }
