@@ -16,9 +16,12 @@ struct AuditLogEvaluation {
     private(set) var alertsByPriority: [String: Int] = [:]
     private var alerts = 0
     private var out = OutputBuffer(fileDescriptor: 1)
+    private var progress: ProgressLine?
 
-    init(engine: RulesEngine, formatter: AlertFormatter, keepGoing: Bool, allMatches: Bool) {
+    /// `showProgress`: keep a live count on stderr (only worth it, and only done, on a terminal).
+    init(engine: RulesEngine, formatter: AlertFormatter, keepGoing: Bool, allMatches: Bool, showProgress: Bool) {
         self.engine = engine; self.formatter = formatter; self.keepGoing = keepGoing; self.allMatches = allMatches
+        progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
     }
 
     /// Returns false when a bad line stopped the run (without --keep-going).
@@ -52,12 +55,14 @@ struct AuditLogEvaluation {
             return true
         } onChunkEnd: {
             out.flush()
+            progress?.update("\(lines) lines, \(events) events, \(alerts) alerts")
         } onReadError: { message in
             out.flush()
             FileHandle.standardError.write(Data("pspctl watch: \(message)\n".utf8))
             stopped = true
         }
         out.flush()
+        progress?.clear()
         return !stopped && !(rejectedLines > 0 && !keepGoing)
     }
 
@@ -65,6 +70,7 @@ struct AuditLogEvaluation {
     private mutating func reject<Line: Collection>(line: Line, number: Int, reason: String) -> Bool where Line.Element == UInt8 {
         rejectedLines += 1
         out.flush()
+        progress?.clear()
         var shown = String(decoding: line.prefix(300), as: UTF8.self)
         if line.count > 300 { shown += "…" }
         let suffix = keepGoing ? ", skipping" : ", stopping"
@@ -113,5 +119,25 @@ struct OutputBuffer {
             offset += n
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A one-line live count on a terminal's stderr, redrawn at most twice a second.
+struct ProgressLine {
+    private var lastDraw = ContinuousClock.now
+    private var drawn = false
+
+    mutating func update(_ text: String) {
+        let now = ContinuousClock.now
+        guard now - lastDraw >= .milliseconds(500) else { return }
+        lastDraw = now
+        drawn = true
+        FileHandle.standardError.write(Data("\r\u{1B}[Kpspctl watch: \(text)".utf8))
+    }
+
+    mutating func clear() {
+        guard drawn else { return }
+        drawn = false
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -77,7 +77,7 @@ struct WatchCommand: ParsableCommand {
             throw fail("watch", "\(error)", status: 2)
         }
         var evaluator = AuditLogEvaluation(engine: engine, formatter: AlertFormatter(style: output),
-                                           keepGoing: keepGoing, allMatches: allMatches)
+                                           keepGoing: keepGoing, allMatches: allMatches, showProgress: !quiet)
         let completed = evaluator.run(input)
         if !quiet || verbose { evaluator.printSummary(verbose: verbose) }
         if !completed || evaluator.rejectedLines > 0 { throw ExitCode(1) }

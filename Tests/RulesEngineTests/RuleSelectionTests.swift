@@ -78,4 +78,12 @@ final class RuleSelectionTests: EngineTestCase {
         XCTAssertEqual(try fired(engine, event()), [])
         XCTAssertEqual(engine.rules.count, 1)
     }
+
+    func testPrioritySpellingsIgnoreLetterCase() throws {
+        // Falco 0.31.1 accepts only Name/name/NAME (and INFO/info) and crashes on anything else.
+        let engine = try self.engine(rule("A", "ka.verb=get", priority: "Info") + rule("B", "ka.verb=get", priority: "wArNiNg")
+                                     + rule("C", "ka.verb=get", priority: "INFORMATIONAL"))
+        XCTAssertEqual(engine.rules.map(\.priority), [.informational, .warning, .informational])
+        XCTAssertEqual(engine.rules.map(\.prioritySpelling), ["Info", "wArNiNg", "INFORMATIONAL"])
+    }
 }
