@@ -5,6 +5,7 @@ import PackageDescription
 //   CYAML → YAMLKit                      libyaml, wrapped as a Swift node tree
 //   AuditJSON                            fast JSON reader for audit events (no C)
 //   ConditionLanguage                    Falco 0.31.1 condition grammar → AST
+//   EventTime                            calendar arithmetic and Falco's timestamp texts
 //   SyscallFields, K8sAuditFields        field catalogues of the two event sources
 //   PodSecurity                          Pod Security Admission checks (one file per check)
 //   RulesEngine                          loader → compiler → filter → formatter
@@ -26,8 +27,9 @@ let package = Package(
         .target(name: "YAMLKit", dependencies: ["CYAML"]),
         .target(name: "AuditJSON"),
         .target(name: "ConditionLanguage"),
-        .target(name: "SyscallFields", dependencies: ["ConditionLanguage"]),
-        .target(name: "K8sAuditFields", dependencies: ["AuditJSON", "ConditionLanguage"]),
+        .target(name: "EventTime"),
+        .target(name: "SyscallFields", dependencies: ["ConditionLanguage", "EventTime"]),
+        .target(name: "K8sAuditFields", dependencies: ["AuditJSON", "ConditionLanguage", "EventTime"]),
         .target(name: "PodSecurity", dependencies: ["AuditJSON", "K8sAuditFields", "YAMLKit"]),
         .target(name: "RulesEngine", dependencies: [
             "YAMLKit", "AuditJSON", "ConditionLanguage", "SyscallFields", "K8sAuditFields", "PodSecurity",

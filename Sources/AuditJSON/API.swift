@@ -1,4 +1,4 @@
-// PUBLIC API CONTRACT of AuditJSON (owned by the AuditJSON helper; other modules code against it).
+// The public API of AuditJSON.
 // A tape-based JSON reader for the audit-log hot path (see Tape.swift for the layout) that accepts,
 // rejects, orders and prints JSON exactly as nlohmann/json v3.3.0 (the library Falco 0.31.1 bundles).
 

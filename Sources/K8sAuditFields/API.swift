@@ -1,11 +1,12 @@
-// PUBLIC API CONTRACT of K8sAuditFields (owned by the k8s-fields helper; the engine and PodSecurity code
-// against it). The declarations live here; the work is done by the internal types of the sibling folders:
+// The public API of K8sAuditFields. The declarations live here; the work is done by the internal types
+// of the sibling folders:
 //   Input/       document recognition (§1.2) and stageTimestamp parsing (§1.3)
 //   Values/      typed values, value vectors, right-hand lists, operators' text and path matching
 //   Fields/      name recognition (§2.1), the registry, one file per field family (§2.3–2.4)
 //   Evaluation/  per-event memo and the compiled operators (§3)
 //   Output/      output format parsing and rendering (§4)
 import AuditJSON
+import EventTime
 import ConditionLanguage
 
 /// One Kubernetes audit event accepted per Falco 0.31.1 recognition rules (k8s-audit-fields.md §1.2–1.3).
@@ -23,7 +24,7 @@ public struct K8sAuditEvent: @unchecked Sendable {
 
 extension K8sAuditEvent {
     /// The event time as a JSON alert's `time` property writes it: `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, UTC.
-    public var alertTime: String { EventTimeFields.utcDateTime(timeNs) + "Z" }
+    public var alertTime: String { TimestampText.utc(timeNs) }
 }
 
 /// Why one document (line) yields no events.

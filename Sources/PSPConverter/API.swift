@@ -1,4 +1,4 @@
-// PUBLIC API CONTRACT of PSPConverter (owned by the PSP-conversion engineer; `pspctl convert` codes against it).
+// The public API of PSPConverter (`pspctl convert --psp-path`).
 
 /// Converts a PodSecurityPolicy into a Falco rules file: falcoctl v0.0.4's rules (with the corrections
 /// listed in docs/psp-conversion.md) followed by pspctl's extension rules for the fields falcoctl ignored.

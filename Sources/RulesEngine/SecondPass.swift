@@ -116,19 +116,7 @@ struct SecondPass {
         for name in definitions.macroOrder {
             guard let macro = definitions.macros[name] else { continue }
             let text = substituteLists(macro.condition)
-            let tree: ConditionNode
-            do {
-                guard let parsed = try ConditionParser.parse(text) else {
-                    throw ItemError(message: "Compilation error when compiling \"\(text)\": the condition is empty", context: macro.context)
-                }
-                tree = parsed
-            } catch let error as ConditionSyntaxError {
-                throw ItemError(message: "Compilation error when compiling \"\(text)\": \(error.message)", context: macro.context)
-            } catch let error as ItemError {
-                throw error
-            } catch {
-                throw ItemError(message: "\(error)", context: macro.context)
-            }
+            let tree = try parse(text, context: macro.context)
             // A macro may only use macros whose first definition comes earlier.
             let known = macroTrees
             if let message = ConditionParser.firstUndefinedMacro(in: tree, isDefined: { known[$0] != nil }) {
@@ -150,6 +138,19 @@ struct SecondPass {
             if let tree = macroTrees[name] { markUsedMacros(in: tree) }
         case .comparison:
             break
+        }
+    }
+
+    /// Parses a macro's or rule's condition text (lists already substituted), worded as Falco reports it.
+    private func parse(_ text: String, context: String) throws(ItemError) -> ConditionNode {
+        do throws(ConditionSyntaxError) {
+            // Falco's loader crashes on an empty condition (a Lua runtime error); pspctl says what is wrong.
+            guard let tree = try ConditionParser.parse(text) else {
+                throw ConditionSyntaxError(position: 1, message: "the condition is empty")
+            }
+            return tree
+        } catch {
+            throw ItemError(message: "Compilation error when compiling \"\(text)\": \(error.message)", context: context)
         }
     }
 
@@ -176,19 +177,7 @@ struct SecondPass {
             text = "(" + text + ") " + fragments.map { " and not " + $0 }.joined()
         }
         text = substituteLists(text)
-        let parsed: ConditionNode
-        do {
-            guard let tree = try ConditionParser.parse(text) else {
-                throw ItemError(message: "Rule \(rule.name): error the condition is empty", context: rule.context)
-            }
-            parsed = tree
-        } catch let error as ConditionSyntaxError {
-            throw ItemError(message: "Compilation error when compiling \"\(text)\": \(error.message)", context: rule.context)
-        } catch let error as ItemError {
-            throw error
-        } catch {
-            throw ItemError(message: "\(error)", context: rule.context)
-        }
+        let parsed = try parse(text, context: rule.context)
         let macros = macroTrees
         if let message = ConditionParser.firstUndefinedMacro(in: parsed, isDefined: { macros[$0] != nil }) {
             throw ItemError(message: message, context: rule.context)

@@ -1,5 +1,5 @@
-// PUBLIC API CONTRACT of SyscallFields (the `syscall` event source's field catalogue). The engine codes
-// against these names; implementations live in the other files of this module.
+// The public API of SyscallFields (the `syscall` event source's field catalogue); implementations live
+// in the other files of this module.
 //
 // Facts: /work/shared/spec/syscall-fields.md (libs b7eb0dd as built into Falco 0.31.1) and
 // falco-rules.md §6.5, §7.2, §7.4, §8, §11.1.

@@ -1,3 +1,4 @@
+import EventTime
 /// The event time from `stageTimestamp` (§1.3). The accepted syntax is upstream's (`strptime`
 /// `%Y-%m-%dT%H:%M:` then a C `%lf` seconds number, anything after it ignored), with pspctl's two
 /// corrections: the seconds are read as an exact decimal (no rounding through a double), and a numeric

@@ -5,11 +5,11 @@ import Darwin
 #endif
 import Foundation
 
-/// Proleptic Gregorian calendar arithmetic (H. Hinnant's days-from-civil), used to read `stageTimestamp`
-/// like `timegm` and to print event times without Foundation.
-enum CivilTime {
+/// Proleptic Gregorian calendar arithmetic (H. Hinnant's days-from-civil), used to read timestamps like
+/// `timegm` does and to print event times without Foundation's date formatters.
+public enum CivilTime {
     /// Days since 1970-01-01 of year/month/day; `day` may exceed the month (normalised as `timegm` does).
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -19,7 +19,7 @@ enum CivilTime {
         return era * 146_097 + dayOfEra - 719_468 + (day - 1)
     }
 
-    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -32,13 +32,8 @@ enum CivilTime {
     }
 
     /// The host's UTC offset in seconds *now* (TZ honoured), as libsinsp's `gmt2local` takes it.
-    static func currentLocalOffsetSeconds() -> Int64 {
+    public static func currentLocalOffsetSeconds() -> Int64 {
         LocalOffsetCache.shared.offset(now: time(nil))
-    }
-
-    static func padded(_ number: Int64, width: Int) -> String {
-        let digits = String(number)
-        return digits.utf8.count >= width ? digits : String(repeating: "0", count: width - digits.utf8.count) + digits
     }
 }
 
