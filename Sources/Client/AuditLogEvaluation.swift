@@ -12,8 +12,8 @@ struct AuditLogEvaluation {
     private(set) var lines = 0
     private(set) var events = 0
     private(set) var rejectedLines = 0
-    private(set) var alertsByRule: [String: Int] = [:]
-    private(set) var alertsByPriority: [String: Int] = [:]
+    /// Alerts per rule, indexed like `engine.rules`.
+    private var alertsByRule: [Int]
     private var alerts = 0
     private var out = OutputBuffer(fileDescriptor: 1)
     private var progress: ProgressLine?
@@ -21,6 +21,7 @@ struct AuditLogEvaluation {
     /// `showProgress`: keep a live count on stderr (only worth it, and only done, on a terminal).
     init(engine: RulesEngine, formatter: AlertFormatter, keepGoing: Bool, allMatches: Bool, showProgress: Bool) {
         self.engine = engine; self.formatter = formatter; self.keepGoing = keepGoing; self.allMatches = allMatches
+        alertsByRule = Array(repeating: 0, count: engine.rules.count)
         progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
     }
 
@@ -35,18 +36,15 @@ struct AuditLogEvaluation {
                 for event in docEvents {
                     events += 1
                     let context = K8sEventContext(event: event)
-                    let matched: [CompiledRule]
                     do {
-                        matched = try engine.matches(for: context, allMatches: allMatches)
+                        try engine.forEachMatch(for: context, allMatches: allMatches) { index, rule in
+                            out.write(formatter.format(rule, context))
+                            out.write("\n")
+                            alerts += 1
+                            alertsByRule[index] += 1
+                        }
                     } catch {
                         return reject(line: line, number: lineNumber, reason: "unknown error processing audit event (\(error))")
-                    }
-                    for rule in matched {
-                        out.write(formatter.format(rule, context))
-                        out.write("\n")
-                        alerts += 1
-                        alertsByRule[rule.name, default: 0] += 1
-                        alertsByPriority[rule.prioritySpelling, default: 0] += 1
                     }
                 }
             } catch {
@@ -87,10 +85,17 @@ struct AuditLogEvaluation {
         if rejectedLines > 0 { text += ", \(rejectedLines) rejected lines" }
         text += "\n"
         if verbose {
+            // Falco's end-of-run statistics; severities keyed by the priority as written in the rules file.
+            var bySeverity: [String: Int] = [:]
+            var byRule: [(String, Int)] = []
+            for (index, count) in alertsByRule.enumerated() where count > 0 {
+                bySeverity[engine.rules[index].prioritySpelling, default: 0] += count
+                byRule.append((engine.rules[index].name, count))
+            }
             text += "Events detected: \(alerts)\nRule counts by severity:\n"
-            for (k, v) in alertsByPriority.sorted(by: { $0.key < $1.key }) { text += "   \(k): \(v)\n" }
+            for (k, v) in bySeverity.sorted(by: { $0.key < $1.key }) { text += "   \(k): \(v)\n" }
             text += "Triggered rules by rule name:\n"
-            for (k, v) in alertsByRule.sorted(by: { $0.key < $1.key }) { text += "   \(k): \(v)\n" }
+            for (k, v) in byRule.sorted(by: { $0.0 < $1.0 }) { text += "   \(k): \(v)\n" }
         }
         FileHandle.standardError.write(Data(text.utf8))
     }

@@ -93,10 +93,18 @@ public final class RulesEngine: @unchecked Sendable {
     /// one alert per event), or every matching rule with `allMatches`.
     public func matches(for context: K8sEventContext, allMatches: Bool = false) throws(K8sEvaluationError) -> [CompiledRule] {
         var found: [CompiledRule] = []
+        try forEachMatch(for: context, allMatches: allMatches) { _, rule in found.append(copy rule) }
+        return found
+    }
+
+    /// Calls `body` with each rule the event triggers and its index in `rules`, in order, without
+    /// collecting them (the hot path).
+    public func forEachMatch(for context: K8sEventContext, allMatches: Bool = false,
+                             _ body: (_ index: Int, _ rule: borrowing CompiledRule) -> Void) throws(K8sEvaluationError) {
         try k8sProgram.evaluate(entries: k8sEnabledEntries, in: context) { entry in
-            found.append(rules[k8sEntryRule[entry]])
+            let index = k8sEntryRule[entry]
+            body(index, rules[index])
             return allMatches
         }
-        return found
     }
 }
