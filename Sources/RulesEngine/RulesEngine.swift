@@ -36,7 +36,8 @@ public final class RulesEngine: @unchecked Sendable {
     public func load(path: String) throws(RulesLoadError) -> [RulesLoadWarning] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw RulesLoadError(file: path, message: "Could not open rules filename \(path) for reading", context: nil)
+            throw RulesLoadError(file: path, message: "Could not open rules filename \(path) for reading: no such file",
+                                 context: nil, isReadError: true)
         }
         if isDirectory.boolValue {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
@@ -50,7 +51,8 @@ public final class RulesEngine: @unchecked Sendable {
             return warnings
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw RulesLoadError(file: path, message: "Could not open rules filename \(path) for reading", context: nil)
+            throw RulesLoadError(file: path, message: "Could not open rules filename \(path) for reading", context: nil,
+                                 isReadError: true)
         }
         return try load(text: String(decoding: data, as: UTF8.self), name: path)
     }

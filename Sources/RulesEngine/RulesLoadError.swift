@@ -8,12 +8,17 @@ public struct RulesLoadError: Error, Sendable, CustomStringConvertible {
     /// The item's lines as they appear in the file (each ending with a newline), or nil.
     public var context: String?
 
-    public init(file: String, message: String, context: String?) {
-        self.file = file; self.message = message; self.context = context
+    /// The file could not be read at all (nothing was parsed).
+    public var isReadError: Bool
+
+    public init(file: String, message: String, context: String?, isReadError: Bool = false) {
+        self.file = file; self.message = message; self.context = context; self.isReadError = isReadError
     }
 
-    /// `Could not load rules file <file>: 1 errors:` + message + context, as Falco prints it.
+    /// `Could not load rules file <file>: 1 errors:` + message + context, as Falco prints it; a file that
+    /// cannot be read is just the message.
     public var description: String {
+        if isReadError { return message }
         var text = "Could not load rules file \(file): 1 errors:\n\(message)"
         if let context { text += "\n---\n\(context)---" }
         return text

@@ -120,4 +120,13 @@ final class LoaderErrorTests: EngineTestCase {
         XCTAssertThrowsError(try engine.load(text: "- rule: s\n  desc: d\n  condition: nope\n  output: o\n  priority: INFO\n  source: k8s_audit\n", name: "b"))
         XCTAssertEqual(engine.rules.map(\.name), ["r"])
     }
+
+    func testUnreadableFileIsAReadErrorWithoutContext() {
+        let engine = RulesEngine()
+        XCTAssertThrowsError(try engine.load(path: "/nonexistent/rules.yaml")) { error in
+            let loadError = error as? RulesLoadError
+            XCTAssertEqual(loadError?.isReadError, true)
+            XCTAssertEqual(loadError?.description, "Could not open rules filename /nonexistent/rules.yaml for reading: no such file")
+        }
+    }
 }
