@@ -9,6 +9,7 @@ import PackageDescription
 //   SyscallFields, K8sAuditFields        field catalogues of the two event sources
 //   PodSecurity                          Pod Security Admission checks (one file per check)
 //   RulesEngine                          loader → compiler → filter → formatter
+//   FalcoRulesText                       YAML scalars, condition values and list items Falco reads back exactly
 //   PSPConverter, PSSConverter           policies → Falco rules files
 //   Client (pspctl)                      command line
 let package = Package(
@@ -34,8 +35,9 @@ let package = Package(
         .target(name: "RulesEngine", dependencies: [
             "YAMLKit", "AuditJSON", "ConditionLanguage", "SyscallFields", "K8sAuditFields", "PodSecurity",
         ]),
-        .target(name: "PSPConverter", dependencies: ["YAMLKit"]),
-        .target(name: "PSSConverter", dependencies: ["PodSecurity", "YAMLKit"]),
+        .target(name: "FalcoRulesText"),
+        .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
+        .target(name: "PSSConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "YAMLKitTests", dependencies: ["YAMLKit"]),
         .testTarget(name: "AuditJSONTests", dependencies: ["AuditJSON"]),
         .testTarget(name: "ConditionLanguageTests", dependencies: ["ConditionLanguage"]),
+        .testTarget(name: "FalcoRulesTextTests", dependencies: ["FalcoRulesText", "YAMLKit", "ConditionLanguage"]),
         .testTarget(name: "SyscallFieldsTests", dependencies: ["SyscallFields"]),
         .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON", "ConditionLanguage"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "TestSupport"]),

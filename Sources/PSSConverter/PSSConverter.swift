@@ -1,3 +1,4 @@
+import FalcoRulesText
 import PodSecurity
 
 /// What `pspctl convert --standard` asks for. Empty `level`/`version` strings mean "not given": they then
@@ -81,8 +82,7 @@ public enum PSSConverter {
         }
         // User names are free text: each must fit in a Falco condition value.
         let representable = { (user: String) in
-            FalcoValue.literal(user) == nil
-                ? ["cannot be written as a Falco condition value (it contains both quote characters or ends with a backslash)"] : []
+            ConditionText.token(user) == nil ? ["cannot be written as a Falco condition value (\(ConditionText.unwritableReason))"] : []
         }
         let flagUsers = try validated(request.exemptUsers, { _ in "--exempt-user" }) {
             $0.isEmpty ? ["username must not be empty"] : representable($0)

@@ -1,3 +1,4 @@
+import FalcoRulesText
 import PodSecurity
 
 /// Writes the rules file: request macros shared by every PSS file, the level's exemption lists and
@@ -92,8 +93,10 @@ struct RulesFileWriter {
     }
 
     /// Items are written as condition tokens (quoted where needed), since Falco pastes them into `in (…)`.
+    /// The exemptions were checked to be writable (`PSSConverter.mergedExemptions`).
     private func list(_ name: String, _ values: [String]) -> [(String, String)] {
-        [("list", name), ("items", flowSequence(values.map { FalcoValue.literal($0) ?? $0 }))]
+        guard let items = ListItems.flowSequence(values) else { preconditionFailure("list \(name) holds an unwritable item") }
+        return [("list", name), ("items", items)]
     }
 
     private func flowSequence(_ values: [String]) -> String {

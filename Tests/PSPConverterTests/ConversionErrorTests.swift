@@ -130,8 +130,16 @@ final class ConversionErrorTests: XCTestCase {
                     contains: "is not a sysctl name or pattern")
         assertError(PSPFixtures.psp(spec: "allowedFlexVolumes: [{driver: \"50%\"}]"), field: "spec.allowedFlexVolumes[0].driver",
                     contains: "contains '%'")
-        assertError(PSPFixtures.psp(spec: "runtimeClass: {allowedRuntimeClassNames: [\"a\\\\b\"]}"),
-                    field: "spec.runtimeClass.allowedRuntimeClassNames[0]", contains: "cannot be written into a Falco condition")
+    }
+
+    /// No quoting reads back a value ending in a backslash (it would hide the closing quote), and a
+    /// folded condition line cannot hold a tab or a line break. (YAML escapes in the policy text.)
+    func testValuesNoConditionCanHold() {
+        for (escaped, reason) in [(#"a\\"#, "cannot be written into a Falco condition (it contains both quote characters or ends with a backslash)"),
+                                  (#"a\tb"#, "a folded condition line cannot carry"), (#"a\nb"#, "a folded condition line cannot carry")] {
+            assertError(PSPFixtures.psp(spec: "runtimeClass: {allowedRuntimeClassNames: [\"\(escaped)\"]}"),
+                        field: "spec.runtimeClass.allowedRuntimeClassNames[0]", contains: reason)
+        }
     }
 
     func testSELinuxMustRunAsWithoutOptions() {

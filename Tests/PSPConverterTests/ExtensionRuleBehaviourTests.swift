@@ -107,6 +107,11 @@ final class ExtensionRuleBehaviourTests: XCTestCase {
             (Pod.pod("allowed", pod: ["runtimeClassName": "kata"]), nil),
             (Pod.pod("other", pod: ["runtimeClassName": "runc"]), "(runtimeClass)"),
         ])
+        // A backslash inside a quoted condition value is kept as written (Falco does not unescape).
+        try DryRun.assertVerdicts(psp: PSPFixtures.allowingEverythingBut("runtimeClass: {allowedRuntimeClassNames: [\"a\\\\b\"]}"), [
+            (Pod.pod("backslash", pod: ["runtimeClassName": "a\\b"]), nil),
+            (Pod.pod("other", pod: ["runtimeClassName": "ab"]), "(runtimeClass)"),
+        ])
     }
 
     func testRequiredDropCapabilities() throws {

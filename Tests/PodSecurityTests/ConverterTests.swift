@@ -66,7 +66,7 @@ final class ConverterTests: XCTestCase {
         let lists = Dictionary(uniqueKeysWithValues: try items(conversion).compactMap { item in
             item["list"]?.scalarText.map { ($0, item["items"]?.sequenceItems?.compactMap(\.scalarText) ?? []) }
         })
-        XCTAssertEqual(lists["pss_restricted_exempt_users"], ["system:serviceaccount:ops:deployer", "\"Jane Doe\"", "\"007\"", #"'o"brien'"#])
+        XCTAssertEqual(lists["pss_restricted_exempt_users"], ["\"system:serviceaccount:ops:deployer\"", "\"Jane Doe\"", "\"007\"", #"'o"brien'"#])
         XCTAssertEqual(lists["pss_restricted_exempt_namespaces"], ["kube-system", "\"123-abc\""])
         XCTAssertEqual(lists["pss_restricted_exempt_runtime_classes"], ["kata.containers"])
         let exempt = try XCTUnwrap(try items(conversion).first { $0["macro"]?.scalarText == "pss_restricted_exempt_request" })
@@ -129,7 +129,7 @@ final class ConverterTests: XCTestCase {
             item["list"]?.scalarText.map { ($0, item["items"]?.sequenceItems?.compactMap(\.scalarText) ?? []) }
         })
         XCTAssertEqual(lists["pss_baseline_exempt_namespaces"], ["ci", "kube-system"])
-        XCTAssertEqual(lists["pss_baseline_exempt_users"], ["system:serviceaccount:ops:deployer"])
+        XCTAssertEqual(lists["pss_baseline_exempt_users"], ["\"system:serviceaccount:ops:deployer\""])
         XCTAssertEqual(lists["pss_baseline_exempt_runtime_classes"], ["kata"])
 
         // The options win over the defaults, as a namespace's labels do; a missing version is the default's.

@@ -1,3 +1,5 @@
+import FalcoRulesText
+
 /// JSON pointers into the audited pod, for the extension rules. Falco 0.31.1 has no `ka.*` field for
 /// SELinux options, sysctls, seccomp profiles, runtime classes, init containers or CSI volumes, but
 /// `jevt.value[<pointer>]` reads any single value; lists are visited through numbered slots (`/0`,
@@ -13,8 +15,12 @@ enum PodPointers {
     static let podSecurityContext = spec + ["securityContext"]
     static let annotations = ["requestObject", "metadata", "annotations"]
 
-    /// `jevt.value[/requestObject/spec/...]`.
-    static func value(_ tokens: [String]) -> String { ConditionText.jsonValue(tokens) }
+    /// `jevt.value[/requestObject/spec/...]`. The keys are fixed API field names and slot numbers, all
+    /// of which a field index can hold.
+    static func value(_ keys: [String]) -> String {
+        guard let field = ConditionText.jevtValue(keys) else { preconditionFailure("no jevt.value field for \(keys)") }
+        return field
+    }
 
     /// The pointer of every container slot of `initContainers` then `containers`.
     static var containerSlots: [[String]] {
@@ -34,7 +40,7 @@ enum PodPointers {
 
     /// `("<NA>","a","b")`-style list of quoted values.
     static func quotedList(_ values: [String]) -> String {
-        "(" + values.map(ConditionText.quoted).joined(separator: ",") + ")"
+        "(" + values.map(PolicyValue.quoted).joined(separator: ",") + ")"
     }
 }
 

@@ -5,12 +5,12 @@ enum RequiredDropCapabilitiesSection: PropertySection {
     static func build(_ context: ConversionContext) -> SectionOutput {
         let required = context.policy.requiredDropCapabilities
         guard !required.isEmpty else { return .silent }
-        let list = required.map(ConditionText.item).joined(separator: ",")
+        let list = PolicyValue.tokens(required)
         var operands = ["ka.req.pod.containers.add_capabilities intersects (\(list))"]
         // The added list of an init container is one JSON array value: look for each name as a JSON string.
         operands += PodPointers.initContainerSlots.map { slot in
             let added = PodPointers.value(slot + ["securityContext", "capabilities", "add"])
-            return required.map { "\(added) contains \(ConditionText.quoted("\"\($0)\""))" }.joined(separator: " or ")
+            return required.map { "\(added) contains \(PolicyValue.quoted("\"\($0)\""))" }.joined(separator: " or ")
         }
         let shown = required.joined(separator: ",")
         return .extensionRule(context, property: "requiredDropCapabilities", field: "requiredDropCapabilities",

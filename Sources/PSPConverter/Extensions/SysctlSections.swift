@@ -32,7 +32,7 @@ enum ForbiddenSysctlsSection: PropertySection {
         let exact = patterns.filter { $0.prefix == nil }.map(\.text)
         var terms = exact.isEmpty ? [] : ["\(name) in \(PodPointers.quotedList(exact))"]
         for prefix in patterns.compactMap(\.prefix) {
-            terms.append(prefix.isEmpty ? "\(name) exists" : "\(name) startswith \(ConditionText.quoted(prefix))")
+            terms.append(prefix.isEmpty ? "\(name) exists" : "\(name) startswith \(PolicyValue.quoted(prefix))")
         }
         return terms.joined(separator: " or ")
     }
@@ -53,7 +53,7 @@ enum AllowedUnsafeSysctlsSection: PropertySection {
         let list = FalcoList.block(name: listName, items: SafeSysctls.names + patterns.filter { $0.prefix == nil }.map(\.text))
         let check = PodPointers.anyOf((0..<PodPointers.sysctls).map { slot in
             let name = PodPointers.value(PodPointers.podSecurityContext + ["sysctls", String(slot), "name"])
-            let prefixes = patterns.compactMap(\.prefix).map { " and not \(name) startswith \(ConditionText.quoted($0))" }
+            let prefixes = patterns.compactMap(\.prefix).map { " and not \(name) startswith \(PolicyValue.quoted($0))" }
             return "not \(name) in (\"<NA>\", \(listName))" + prefixes.joined()
         })
         let shown = allowed.isEmpty ? "none" : allowed.joined(separator: ",")

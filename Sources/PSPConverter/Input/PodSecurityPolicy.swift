@@ -1,3 +1,4 @@
+import FalcoRulesText
 import YAMLKit
 
 /// An inclusive id or port range of a PSP strategy.
@@ -242,11 +243,14 @@ extension PodSecurityPolicy {
 
     // MARK: Field helpers
 
-    /// Free text that goes into conditions and outputs: Falco's grammar has no escapes and `%` starts a
-    /// field reference in outputs.
+    /// Free text that goes into conditions and outputs: it must have a quoted condition form, fit on one
+    /// line of a folded condition block, and hold no `%` (which starts a field reference in outputs).
     static func checkWritable(_ value: String, path: FieldPath) throws(PSPConversionError) {
-        guard ConditionText.canQuote(value) else {
-            throw path.error("\"\(value)\" cannot be written into a Falco condition (it holds both quote characters, a backslash or a control character)")
+        guard ConditionText.quoted(value) != nil else {
+            throw path.error("\"\(value)\" cannot be written into a Falco condition (\(ConditionText.unwritableReason))")
+        }
+        guard YAMLText.fitsOnOneLine(value) else {
+            throw path.error("\"\(value)\" cannot be written into a Falco condition (it holds a tab, line break or control character, which a folded condition line cannot carry)")
         }
         guard !value.contains("%") else {
             throw path.error("\"\(value)\" contains '%', which Falco outputs read as a field reference")

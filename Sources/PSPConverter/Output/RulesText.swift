@@ -1,89 +1,32 @@
-/// Text of the items of a generated rules file, laid out byte for byte as falcoctl v0.0.4's template.
+import FalcoRulesText
 
-/// A YAML scalar written after `key: `: plain when YAML reads it back unchanged (always the case for
-/// falcoctl's own texts), double-quoted otherwise, so any PSP name or value yields a loadable file.
-enum YAMLText {
-    static func scalar(_ text: String) -> String {
-        isPlainSafe(text) ? text : doubleQuoted(text)
-    }
+// Text of the items of a generated rules file, laid out byte for byte as falcoctl v0.0.4's template;
+// values, YAML scalars and list items are written by FalcoRulesText.
 
-    static func isPlainSafe(_ text: String) -> Bool {
-        guard let first = text.first, let last = text.last else { return false }
-        if "-?:,[]{}#&*!|>'\"%@` \t".contains(first) { return false }
-        if last == " " || last == ":" { return false }
-        if text.contains(": ") || text.contains(" #") { return false }
-        return text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
-    }
+/// Condition text for policy values. A value reaches the rules text only after `PodSecurityPolicy`
+/// accepted it (`checkWritable` or a stricter name check), so every one has a condition token.
+enum PolicyValue {
+    /// Bare as falcoctl wrote it when the grammar reads it back unchanged, else quoted.
+    static func token(_ value: String) -> String { written(ConditionText.token(value), value) }
 
-    static func doubleQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+    static func quoted(_ value: String) -> String { written(ConditionText.quoted(value), value) }
+
+    /// `a,b,c`: tokens joined as falcoctl joins them (no spaces).
+    static func tokens(_ values: [String]) -> String { values.map(token).joined(separator: ",") }
+
+    private static func written(_ text: String?, _ value: String) -> String {
+        guard let text else { preconditionFailure("policy value \"\(value)\" reached the rules text unchecked") }
+        return text
     }
 }
 
-/// Values written into conditions, in Falco 0.31.1's condition grammar.
-enum ConditionText {
-    /// A list item as falcoctl writes it (bare) when the grammar reads it back as the same text;
-    /// otherwise quoted. (Bare items that start with a digit would be read as numbers.)
-    static func item(_ value: String) -> String {
-        isBareSafe(value) ? value : quoted(value)
-    }
-
-    static func isBareSafe(_ value: String) -> Bool {
-        guard let first = value.unicodeScalars.first, !["and", "or", "not"].contains(value) else { return false }
-        let head: (Unicode.Scalar) -> Bool = { ($0.properties.isAlphabetic && $0.isASCII) || "_/*".unicodeScalars.contains($0) }
-        let tail: (Unicode.Scalar) -> Bool = { head($0) || ("0"..."9").contains($0) || ".:@+-".unicodeScalars.contains($0) }
-        return head(first) && value.unicodeScalars.dropFirst().allSatisfy(tail)
-    }
-
-    /// A quoted string value; the inner text reaches the field unmodified. Callers only pass values
-    /// that `canQuote` accepts (checked when the PSP is read).
-    static func quoted(_ value: String) -> String {
-        value.contains("\"") ? "'\(value)'" : "\"\(value)\""
-    }
-
-    /// Falco's grammar has no escapes: a value can be quoted unless it holds both quote characters,
-    /// a backslash (it would hide the closing quote) or a control character.
-    static func canQuote(_ value: String) -> Bool {
-        !(value.contains("\"") && value.contains("'")) && !value.contains("\\")
-            && value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
-    }
-
-    /// `(a,b,c)` items joined as falcoctl joins them (no spaces).
-    static func list(_ items: [String]) -> String {
-        "(" + items.map(item).joined(separator: ",") + ")"
-    }
-
-    /// `jevt.value[<pointer>]` for a JSON pointer built from keys (escaped per RFC 6901) and indexes.
-    static func jsonValue(_ tokens: [String]) -> String {
-        "jevt.value[" + tokens.map { "/" + $0.replacingAll("~", with: "~0").replacingAll("/", with: "~1") }.joined() + "]"
-    }
-}
-
-/// A `- list:` item. Falco pastes list items into conditions as written (quoting only items with a space),
-/// so an item the condition grammar would misread is written as a YAML string holding a Falco-quoted
-/// string (`'"10.0.0.1:5000/app"'`); plain names stay bare, as falcoctl wrote them.
+/// A `- list:` item; its items are written as `ListItems` explains.
 enum FalcoList {
     static func block(name: String, items: [String]) -> String {
-        "- list: \(name)\n  items: \(yamlItems(items))\n"
-    }
-
-    static func yamlItems(_ items: [String]) -> String {
-        "[" + items.map { item in
-            if ConditionText.isBareSafe(item), !item.contains(":"), !item.hasPrefix("*") { return item }
-            return "'\"" + item.replacingAll("'", with: "''") + "\"'"
-        }.joined(separator: ", ") + "]"
+        guard let items = ListItems.flowSequence(items) else {
+            preconditionFailure("list \(name) holds an item no condition can hold")
+        }
+        return "- list: \(name)\n  items: \(items)\n"
     }
 }
 

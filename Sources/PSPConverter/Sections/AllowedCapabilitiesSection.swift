@@ -15,7 +15,7 @@ enum AllowedCapabilitiesSection: PropertySection {
         let rendered = allowed.joined(separator: ",")
         let rule = RuleBlock.k8sAudit(context.names, "(allowedCapabilities)",
             desc: "Detect a psp validation failure for Allowed Capabilities using k8s audit logs",
-            condition: "not ka.req.pod.containers.add_capabilities in (\(allowed.map(ConditionText.item).joined(separator: ",")),\"<NA>\")",
+            condition: "not ka.req.pod.containers.add_capabilities in (\(PolicyValue.tokens(allowed)),\"<NA>\")",
             output: "pod added capabilities outside of allowed set \"(\(rendered))\"")
         return .rules(title: "allowedCapabilities property", body: rule.render(), rules: [rule],
                       field: "allowedCapabilities", setting: allowed.joined(separator: ", "))

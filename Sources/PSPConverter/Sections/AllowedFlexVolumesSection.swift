@@ -5,7 +5,7 @@ enum AllowedFlexVolumesSection: PropertySection {
         guard !drivers.isEmpty else { return .silent }
         let rule = RuleBlock.k8sAudit(context.names, "(allowedFlexVolumes)",
             desc: "Detect a psp validation failure for a FlexVolume driver outside of the allowed set using k8s audit logs",
-            condition: "not ka.req.pod.volumes.flexvolume_driver in (\(drivers.map(ConditionText.item).joined(separator: ",")),\"<NA>\")",
+            condition: "not ka.req.pod.volumes.flexvolume_driver in (\(PolicyValue.tokens(drivers)),\"<NA>\")",
             output: "Flexvolume driver outside of allowed set (\(drivers.joined(separator: ",")))")
         return .rules(title: "allowedFlexVolumes property", body: rule.render(), rules: [rule],
                       field: "allowedFlexVolumes", setting: drivers.joined(separator: ", "))

@@ -6,7 +6,7 @@ enum AllowedHostPathsSection: PropertySection {
         guard !paths.isEmpty else { return .silent }
         let rule = RuleBlock.k8sAudit(context.names, "(allowedHostPaths)",
             desc: "Detect a psp validation failure for a hostPath volume with a path outside of the allowed set using k8s audit logs",
-            condition: "not ka.req.pod.volumes.hostpath pmatch (\(paths.map(ConditionText.item).joined(separator: ",")),\"<NA>\")",
+            condition: "not ka.req.pod.volumes.hostpath pmatch (\(PolicyValue.tokens(paths)),\"<NA>\")",
             output: "hostPath volume mounting path outside of allowed set (\(paths.joined(separator: ",")))")
         var output = SectionOutput.rules(title: "allowedHostPaths property", body: rule.render(), rules: [rule],
                                          field: "allowedHostPaths", setting: paths.joined(separator: ", "))

@@ -7,7 +7,7 @@ enum AllowedProcMountTypesSection: PropertySection {
         let rendered = types.joined(separator: ",")
         let rule = RuleBlock.k8sAudit(context.names, "(allowedProcMountTypes)",
             desc: "Detect a psp validation failure for Allowed Proc Mount Types using k8s audit logs",
-            condition: "not ka.req.pod.containers.proc_mount in (\(types.map(ConditionText.item).joined(separator: ",")),\"<NA>\")",
+            condition: "not ka.req.pod.containers.proc_mount in (\(PolicyValue.tokens(types)),\"<NA>\")",
             output: "pod with proc mounts outside of allowed set \"(\(rendered))\"")
         return .rules(title: "allowedProcMountTypes property", body: rule.render(), rules: [rule],
                       field: "allowedProcMountTypes", setting: types.joined(separator: ", "))

@@ -13,7 +13,7 @@ enum VolumesSection: PropertySection {
         let podKeys = volumes.map { $0 == "cephFS" ? "cephfs" : $0 }
         let rule = RuleBlock.k8sAudit(context.names, "(volumes)",
             desc: "Detect a psp validation failure for a volume type outside of the allowed set using k8s audit logs",
-            condition: "not ka.req.pod.volumes.volume_type in (\(podKeys.map(ConditionText.item).joined(separator: ",")),\"<NA>\")",
+            condition: "not ka.req.pod.volumes.volume_type in (\(PolicyValue.tokens(podKeys)),\"<NA>\")",
             output: "volume type outside of allowed set (\(volumes.joined(separator: ",")))")
         return .rules(title: "volumes property", body: rule.render(), rules: [rule],
                       field: "volumes", setting: volumes.joined(separator: ", "))
