@@ -33,7 +33,8 @@ struct RulesFileWriter {
     }
 
     /// The requests PSA judges: creates and updates (incl. patches) of pods and of their subresources other
-    /// than those PSA ignores, and of pod controllers' main resource; once per request (ResponseComplete).
+    /// than those PSA ignores, and of pod controllers' main resource; once per request (the ResponseComplete
+    /// stage; an event without any stage is judged too, since nothing else would judge it).
     private func requestMacros() -> [[(String, String)]] {
         let controllers = WorkloadKind.allCases.filter(\.isPodController).map(\.rawValue)
         return [
@@ -45,7 +46,7 @@ struct RulesFileWriter {
                 \(PodSecurityFields.podSpecKind) in (\(controllers.joined(separator: ", "))) and not ka.target.subresource exists
                 """),
             macro("pss_judged_request", """
-                ka.stage = ResponseComplete and ka.verb in (\(PodSecurityAdmission.judgedVerbs.joined(separator: ", "))) \
+                (ka.stage = ResponseComplete or not ka.stage exists) and ka.verb in (\(PodSecurityAdmission.judgedVerbs.joined(separator: ", "))) \
                 and (pss_judged_pod_request or pss_judged_controller_request)
                 """),
         ]

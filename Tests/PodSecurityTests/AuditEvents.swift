@@ -11,7 +11,8 @@ struct AuditEventBuilder {
     var name: String?
     var user = "alice"
     var impersonatedUser: String?
-    var stage = "ResponseComplete"
+    /// nil: no `stage` key at all (hand-written or trimmed logs).
+    var stage: String? = "ResponseComplete"
     var requestObject: Any?
     var responseObject: Any?
 
@@ -28,11 +29,12 @@ struct AuditEventBuilder {
         if let name { objectRef["name"] = name }
         var event: [String: Any] = [
             "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "RequestResponse", "auditID": auditID,
-            "stage": stage, "requestURI": "/api/v1/namespaces/\(namespace)/\(resource)", "verb": verb,
+            "requestURI": "/api/v1/namespaces/\(namespace)/\(resource)", "verb": verb,
             "user": ["username": user, "groups": ["system:authenticated"]], "objectRef": objectRef,
             "responseStatus": ["metadata": [:], "code": 201],
             "requestReceivedTimestamp": "2026-11-22T10:00:00.000000Z", "stageTimestamp": "2026-11-22T10:00:00.100000Z",
         ]
+        if let stage { event["stage"] = stage }
         if let impersonatedUser { event["impersonatedUser"] = ["username": impersonatedUser] }
         if let requestObject { event["requestObject"] = requestObject }
         if let responseObject { event["responseObject"] = responseObject }

@@ -53,7 +53,7 @@ final class ConverterTests: XCTestCase {
             item["macro"]?.scalarText.map { ($0, item["condition"]?.scalarText ?? "") }
         })
         XCTAssertEqual(macros["pss_judged_request"],
-                       "ka.stage = ResponseComplete and ka.verb in (create, update, patch) and (pss_judged_pod_request or pss_judged_controller_request)")
+                       "(ka.stage = ResponseComplete or not ka.stage exists) and ka.verb in (create, update, patch) and (pss_judged_pod_request or pss_judged_controller_request)")
         XCTAssertEqual(macros["pss_judged_pod_request"],
                        "ka.req.podspec.kind = Pod and not ka.target.subresource in (attach, binding, eviction, exec, log, portforward, proxy, resize, status)")
         XCTAssertEqual(macros["pss_judged_controller_request"],

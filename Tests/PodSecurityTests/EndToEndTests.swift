@@ -145,6 +145,7 @@ final class EndToEndTests: XCTestCase {
             ("create", { _ in }),
             ("update", { $0.verb = "update" }),
             ("ephemeral", { $0.verb = "update"; $0.subresource = "ephemeralcontainers" }),
+            ("no-stage", { $0.stage = nil }),
             ("patch", { $0.verb = "patch"; $0.requestObject = ["metadata": ["labels": ["a": "b"]]]; $0.responseObject = try? manifest(self.privilegedPod) }),
         ]
         let unjudged: [(String, (inout AuditEventBuilder) -> Void)] = [
