@@ -204,19 +204,43 @@ extension JSONNode {
     /// index out of range or not a plain decimal (pspctl's correction: no abort on a bad token),
     /// or descending into a scalar.
     public func resolve(_ pointer: JSONPointer) -> JSONNode? {
-        var current = self
-        for token in pointer.tokens {
-            switch current.entry.tag {
+        descendant(along: pointer.tokens.map(JSONPathStep.init(key:)))
+    }
+}
+
+/// One step of a path fixed in advance (an unescaped RFC 6901 token): an object member key, which
+/// also selects an array element when it is a plain decimal. Prepared once, walked per document.
+public struct JSONPathStep: Sendable {
+    public let key: String
+    let keyBytes: [UInt8]
+    let arrayIndex: Int?
+    public init(key: String) {
+        self.key = key
+        keyBytes = Array(key.utf8)
+        arrayIndex = PointerSyntax.arrayIndex(key)
+    }
+}
+
+extension JSONNode {
+    /// Follows `steps` from this node as `resolve(_:)` does, but on tape positions: no intermediate
+    /// node is made (hot paths walk the same few paths in every event).
+    public func descendant(along steps: [JSONPathStep]) -> JSONNode? {
+        var current = index
+        for step in steps {
+            let entry = document.tape[current]
+            switch entry.tag {
             case .object:
-                guard let member = current[token] else { return nil }
-                current = member
+                let found = step.keyBytes.withUnsafeBufferPointer { document.lastMemberValue(ofObjectAt: current, named: $0) }
+                guard let found else { return nil }
+                current = found
             case .array:
-                guard let position = PointerSyntax.arrayIndex(token), let element = current[position] else { return nil }
-                current = element
+                guard let position = step.arrayIndex, position < entry.childCount else { return nil }
+                current += 1
+                for _ in 0..<position { current = Int(document.tape[current].next) }
             default:
                 return nil
             }
         }
-        return current
+        return JSONNode(document: document, index: current)
     }
 }

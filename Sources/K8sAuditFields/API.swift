@@ -180,39 +180,42 @@ public final class K8sFieldReference: @unchecked Sendable {
     /// The index text as given (`nil` when none).
     public let index: String?
     let slot: Int
-    /// How many slots existed when this reference was made: a memo sized so needs no regrowth soon.
-    let memoSizeHint: Int
     let extractor: BoundExtractor
 
     init(_ recognised: RecognizedField) throws(K8sFieldError) {
         name = recognised.spec.name
         index = recognised.index
-        (slot, memoSizeHint) = FieldSlotTable.shared.slot(specID: recognised.spec.id, index: recognised.index)
+        slot = FieldSlotTable.shared.slot(specID: recognised.spec.id, index: recognised.index)
         extractor = try recognised.spec.boundExtractor(index: recognised.index, errorContext: recognised.errorContext)
     }
 
     /// V for the event of `context` (memoised per event).
     public func extraction(in context: K8sEventContext) throws(K8sEvaluationError) -> K8sExtraction {
-        try context.values(of: self).extraction
+        try context.withValues(of: self) { $0.extraction }
     }
 
     /// The rendered text of §4.2 (`<NA>`, `v` or `(a,b)`); an evaluation error renders as `<NA>`.
     public func render(in context: K8sEventContext) -> String {
-        ((try? context.values(of: self)) ?? .failure).rendered
+        (try? context.withValues(of: self) { $0.rendered }) ?? ExtractedValues.failure.rendered
     }
 }
 
 /// Per-event evaluation state: memoises field extractions so each field is extracted once per event.
 public final class K8sEventContext {
     public let event: K8sAuditEvent
-    /// One entry per field slot (see `FieldSlotTable`); grown on demand.
-    var memo: ContiguousArray<MemoEntry> = []
+    /// One entry per field slot that existed when the context was made (see `FieldSlotTable`). Fixed in
+    /// size and never reassigned, so the hot path reads it without exclusivity bookkeeping or copies.
+    let memo: UnsafeMutableBufferPointer<MemoEntry>
     /// Nodes many fields start from, resolved once.
     var anchors = EventAnchorCache()
     public init(event: K8sAuditEvent) {
         self.event = event
-        // Sized for every field reference compiled so far, so evaluation never regrows it.
-        memo = ContiguousArray(repeating: .pending, count: FieldSlotTable.shared.count)
+        memo = .allocate(capacity: FieldSlotTable.shared.count)
+        memo.initialize(repeating: .pending)
+    }
+    deinit {
+        memo.deinitialize()
+        memo.deallocate()
     }
 }
 
@@ -229,7 +232,7 @@ public final class K8sCheck: @unchecked Sendable {
     }
 
     public func evaluate(in context: K8sEventContext) throws(K8sEvaluationError) -> Bool {
-        compiled.evaluate(try context.values(of: reference))
+        try context.withValues(of: reference) { compiled.evaluate($0) }
     }
 }
 

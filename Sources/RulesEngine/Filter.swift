@@ -100,7 +100,7 @@ struct K8sFilterProgram: @unchecked Sendable {
         let checks: UnsafeBufferPointer<Unmanaged<K8sCheck>>
         /// Per-event results of the shared checks: unknown, false or true.
         let results: UnsafeMutableBufferPointer<UInt8>
-        unowned(unsafe) let context: K8sEventContext
+        let context: K8sEventContext
         static let unknown: UInt8 = 2
 
         func evaluate(_ id: Int32) throws(K8sEvaluationError) -> Bool {

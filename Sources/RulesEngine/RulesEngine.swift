@@ -21,10 +21,8 @@ public final class RulesEngine: @unchecked Sendable {
     private let fields: FieldSources
     /// Every loaded rule, in evaluation order (order of first definition).
     public private(set) var rules: [CompiledRule] = []
-    /// The filters of all k8s_audit rules, and which program entries are enabled, in evaluation order.
-    private var k8sProgram = K8sFilterProgram()
-    private var k8sEntryRule: [Int] = []
-    private var k8sEnabledEntries: [Int] = []
+    /// What evaluating an audit event needs, replaced as a whole by each load.
+    private var k8sPlan = K8sEvaluationPlan(program: K8sFilterProgram(), entryRule: [], rules: [])
 
     public init(options: Options = Options()) {
         self.options = options
@@ -77,9 +75,7 @@ public final class RulesEngine: @unchecked Sendable {
                 _ = program.add(filter)
                 entryRule.append(index)
             }
-            k8sProgram = program
-            k8sEntryRule = entryRule
-            k8sEnabledEntries = Array(entryRule.indices)
+            k8sPlan = K8sEvaluationPlan(program: program, entryRule: entryRule, rules: rules)
         } catch {
             throw RulesLoadError(file: name, message: error.message, context: error.context)
         }
@@ -103,10 +99,35 @@ public final class RulesEngine: @unchecked Sendable {
     /// collecting them (the hot path).
     public func forEachMatch(for context: K8sEventContext, allMatches: Bool = false,
                              _ body: (_ index: Int, _ rule: borrowing CompiledRule) -> Void) throws(K8sEvaluationError) {
-        try k8sProgram.evaluate(entries: k8sEnabledEntries, in: context) { entry in
-            let index = k8sEntryRule[entry]
-            body(index, rules[index])
-            return allMatches
+        try k8sPlan.forEachMatch(for: context, allMatches: allMatches, body)
+    }
+}
+
+/// The k8s_audit filters of all rules as one program, which entry belongs to which rule, and the rules.
+/// Immutable, so evaluating an event borrows all of it instead of copying the engine's mutable state.
+private final class K8sEvaluationPlan: Sendable {
+    let program: K8sFilterProgram
+    /// Rule index (in `rules`) of each program entry.
+    let entryRule: [Int]
+    /// The program entries to evaluate, in evaluation order.
+    let enabledEntries: [Int]
+    let rules: [CompiledRule]
+
+    init(program: K8sFilterProgram, entryRule: [Int], rules: [CompiledRule]) {
+        self.program = program
+        self.entryRule = entryRule
+        self.enabledEntries = Array(entryRule.indices)
+        self.rules = rules
+    }
+
+    func forEachMatch(for context: K8sEventContext, allMatches: Bool,
+                      _ body: (_ index: Int, _ rule: borrowing CompiledRule) -> Void) throws(K8sEvaluationError) {
+        try rules.withUnsafeBufferPointer { (rules) throws(K8sEvaluationError) in
+            try program.evaluate(entries: enabledEntries, in: context) { entry in
+                let index = entryRule[entry]
+                body(index, rules[index])
+                return allMatches
+            }
         }
     }
 }

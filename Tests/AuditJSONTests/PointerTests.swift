@@ -66,4 +66,17 @@ final class PointerTests: XCTestCase {
             XCTAssertNil(pointer(text).flatMap { root.resolve($0) }, text)
         }
     }
+
+    func testDescendantAlongStepsAgreesWithPointerResolution() throws {
+        let root = try XCTUnwrap(parsed(#"{"a":{"b":[10,20,{"c/d":true}]},"":5,"a ":2,"d":{"k":1,"k":2},"s":"x"}"#))
+        for text in ["", "/a/b/0", "/a/b/2/c~1d", "/", "/a ", "/d/k", "/missing", "/a/b/3", "/a/b/01", "/a/b/-1",
+                     "/a/b/99999999999999999999", "/s/0", "/a/b/1/x"] {
+            let pointer = try XCTUnwrap(self.pointer(text), text)
+            let steps = pointer.tokens.map(JSONPathStep.init(key:))
+            XCTAssertEqual(root.descendant(along: steps)?.dump(), root.resolve(pointer)?.dump(), text)
+        }
+        // The last of duplicated keys wins, as for subscripts.
+        XCTAssertEqual(root.descendant(along: [JSONPathStep(key: "d"), JSONPathStep(key: "k")])?.dump(), "2")
+        XCTAssertEqual(root.descendant(along: [JSONPathStep(key: "a"), JSONPathStep(key: "b"), JSONPathStep(key: "1")])?.dump(), "20")
+    }
 }

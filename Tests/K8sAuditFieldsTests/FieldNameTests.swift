@@ -133,4 +133,25 @@ final class FieldNameTests: XCTestCase {
         XCTAssertEqual(try extended.reference("ka.req.pod.containers.image").name, "ka.req.pod.containers.image")
         XCTAssertEqual(extended.fields.count, 64)
     }
+
+    func testReferencesCompiledAfterTheContextStillEvaluate() throws {
+        let event = try K8s.pod(spec: #"{"containers":[{"name":"a","image":"nginx:1"}]}"#)
+        let earlier = K8sEventContext(event: event)
+        // A definition registered after the context exists gets a memo slot the context does not have.
+        let late = registry.adding([
+            K8sFieldDefinition(name: "ka.late.field", description: "made after the context", indexMode: .none) { _, _ in
+                .values([.string("late")])
+            },
+        ])
+        let reference = try late.reference("ka.late.field")
+        XCTAssertEqual(try reference.extraction(in: earlier), strings("late"))
+        XCTAssertEqual(reference.render(in: earlier), "late")
+        let check = try K8sCheck(Comparison(field: "ka.late.field", op: .equal, values: ["late"]), registry: late)
+        XCTAssertTrue(try check.evaluate(in: earlier))
+        XCTAssertTrue(try check.evaluate(in: K8sEventContext(event: event)))
+        // Memoised fields read the same on repeated use of one context.
+        let image = try registry.reference("ka.req.pod.containers.image")
+        XCTAssertEqual(image.render(in: earlier), "nginx:1")
+        XCTAssertEqual(image.render(in: earlier), "nginx:1")
+    }
 }

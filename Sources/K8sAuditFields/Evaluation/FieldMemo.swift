@@ -31,38 +31,39 @@ final class FieldSlotTable: @unchecked Sendable {
         return nextSpecID
     }
 
-    /// The slot of (definition, index), and how many slots exist now.
-    func slot(specID: Int, index: String?) -> (slot: Int, count: Int) {
+    /// The slot of (definition, index).
+    func slot(specID: Int, index: String?) -> Int {
         lock.lock(); defer { lock.unlock() }
         let key = Key(specID: specID, index: index)
-        if let slot = slots[key] { return (slot, slots.count) }
+        if let slot = slots[key] { return slot }
         let slot = slots.count
         slots[key] = slot
-        return (slot, slots.count)
+        return slot
     }
 }
 
 extension K8sEventContext {
-    /// V of `reference` for this event, extracted at most once.
-    func values(of reference: K8sFieldReference) throws(K8sEvaluationError) -> ExtractedValues {
+    /// Calls `body` with V of `reference` for this event, extracted at most once; `body` reads the
+    /// memoised values in place.
+    @inline(__always)
+    func withValues<R>(of reference: K8sFieldReference, _ body: (ExtractedValues) -> R) throws(K8sEvaluationError) -> R {
         let slot = reference.slot
-        if slot < memo.count {
-            switch memo[slot] {
-            case .ready(let values): return values
-            case .failed(let error): throw error
-            case .pending: break
+        // A reference compiled after this context was made has no slot here; extraction is pure, so it
+        // is simply not memoised.
+        guard slot < memo.count else { return body(try reference.extractor(self)) }
+        switch memo[slot] {
+        case .ready(let values): return body(values)
+        case .failed(let error): throw error
+        case .pending:
+            let values: ExtractedValues
+            do {
+                values = try reference.extractor(self)
+            } catch {
+                memo[slot] = .failed(error)
+                throw error
             }
-        } else {
-            let count = max(slot + 1, reference.memoSizeHint)
-            memo.append(contentsOf: repeatElement(.pending, count: count - memo.count))
-        }
-        do {
-            let values = try reference.extractor(self)
             memo[slot] = .ready(values)
-            return values
-        } catch {
-            memo[slot] = .failed(error)
-            throw error
+            return body(values)
         }
     }
 }
