@@ -239,25 +239,25 @@ struct FirstPass {
         guard let fieldsNode = node["fields"] else {
             throw ItemError(message: "Rule exception item \(ename): must have fields property with a list of fields", context: context)
         }
-        let fields = LuaValue(fieldsNode)
+        let fieldsValue = LuaValue(fieldsNode)
         let comps = node["comps"].map(LuaValue.init)
         if let fieldNames = fieldsNode.sequenceItems {
             let names = fieldNames.map { LuaValue($0).text ?? "" }
             if let comps, (comps.tableItems?.count ?? -1) != names.count {
                 throw ItemError(message: "Rule exception item \(ename): fields and comps lists must have equal length", context: context)
             }
-            for field in names where !fields_isKnown(field, source: source) {
+            for field in names where !fields.isKnownField(field, source: source) {
                 throw ItemError(message: "Rule exception item \(ename): field name \(field) is not a supported filter field", context: context)
             }
             for comp in comps?.tableItems?.map({ LuaValue($0).text ?? "" }) ?? [] where !Self.exceptionOperators.contains(comp) {
                 throw ItemError(message: "Rule exception item \(ename): comparison operator \(comp) is not a supported comparison operator", context: context)
             }
         } else {
-            if let comps, comps.text == nil || fields.text == nil || comps.isNumberValue || fields.isNumberValue {
+            if let comps, comps.text == nil || fieldsValue.text == nil || comps.isNumberValue || fieldsValue.isNumberValue {
                 throw ItemError(message: "Rule exception item \(ename): fields and comps must both be strings", context: context)
             }
-            let field = fields.text ?? ""
-            if !fields_isKnown(field, source: source) {
+            let field = fieldsValue.text ?? ""
+            if !fields.isKnownField(field, source: source) {
                 throw ItemError(message: "Rule exception item \(ename): field name \(field) is not a supported filter field", context: context)
             }
             let comp = comps?.text ?? "in"
@@ -265,11 +265,7 @@ struct FirstPass {
                 throw ItemError(message: "Rule exception item \(ename): comparison operator \(comp) is not a supported comparison operator", context: context)
             }
         }
-        return .init(name: ename, fields: fields, comps: comps, values: node["values"]?.sequenceItems ?? [])
-    }
-
-    private func fields_isKnown(_ field: String, source: String) -> Bool {
-        fields.isKnownField(field, source: source)
+        return .init(name: ename, fields: fieldsValue, comps: comps, values: node["values"]?.sequenceItems ?? [])
     }
 
     /// Falco trims only space characters from outputs (so folded `>` outputs lose their newline).
