@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs pspctl on the bundled example, embedded (no servers): converts the example PSP, then evaluates the
-# example audit log against Falco 0.31.1's own k8s audit rules and against the converted PSP rules.
+# Runs pspctl on the bundled example, embedded (no servers): evaluates the example audit log against Falco
+# 0.31.1's own k8s audit rules, then converts the example PSP and the restricted Pod Security Standards
+# level and evaluates the same log against each converted rules file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -12,3 +13,6 @@ TZ=UTC "$bin" watch --rules "$falco_rules" --audit-log examples/audit.jsonl
 echo "== examples/psp-no-privileged.yaml converted, on the same log" >&2
 "$bin" convert --psp-path examples/psp-no-privileged.yaml --rules-path - > "${TMPDIR:-/tmp}/pspctl-example-rules.yaml"
 TZ=UTC "$bin" watch --rules "${TMPDIR:-/tmp}/pspctl-example-rules.yaml" --audit-log examples/audit.jsonl
+echo "== Pod Security Standards restricted (latest) on the same log" >&2
+"$bin" convert --standard restricted --standard-version latest --rules-path - > "${TMPDIR:-/tmp}/pspctl-example-pss.yaml"
+TZ=UTC "$bin" watch --rules "${TMPDIR:-/tmp}/pspctl-example-pss.yaml" --audit-log examples/audit.jsonl
