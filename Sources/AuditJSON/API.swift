@@ -156,9 +156,20 @@ public struct JSONNode: @unchecked Sendable {
     }
     /// Calls `body` with the decoded UTF-8 bytes of a string (in place unless it has escapes); nil for
     /// non-strings. The buffer is valid only inside `body`.
+    @inlinable
     public func withStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        guard entry.tag == .string else { return nil }
-        return document.withStringBytes(at: index, body)
+        // Inlined into the caller, so it is specialised there: an unspecialised generic call looks up
+        // the metadata of `R?` at run time, which costs more than the string test itself.
+        var result: R?
+        visitStringBytes { result = body($0) }
+        return result
+    }
+
+    /// Calls `body` once with the decoded bytes of a string; does nothing for other values.
+    @usableFromInline
+    func visitStringBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard entry.tag == .string else { return }
+        document.withStringBytes(at: index, body)
     }
     public var bool: Bool? {
         switch entry.tag {
@@ -212,11 +223,9 @@ extension JSONNode {
 /// also selects an array element when it is a plain decimal. Prepared once, walked per document.
 public struct JSONPathStep: Sendable {
     public let key: String
-    let keyBytes: [UInt8]
     let arrayIndex: Int?
     public init(key: String) {
         self.key = key
-        keyBytes = Array(key.utf8)
         arrayIndex = PointerSyntax.arrayIndex(key)
     }
 }
@@ -225,22 +234,30 @@ extension JSONNode {
     /// Follows `steps` from this node as `resolve(_:)` does, but on tape positions: no intermediate
     /// node is made (hot paths walk the same few paths in every event).
     public func descendant(along steps: [JSONPathStep]) -> JSONNode? {
-        var current = index
-        for step in steps {
-            let entry = document.tape[current]
-            switch entry.tag {
-            case .object:
-                let found = step.keyBytes.withUnsafeBufferPointer { document.lastMemberValue(ofObjectAt: current, named: $0) }
-                guard let found else { return nil }
-                current = found
-            case .array:
-                guard let position = step.arrayIndex, position < entry.childCount else { return nil }
-                current += 1
-                for _ in 0..<position { current = Int(document.tape[current].next) }
-            default:
-                return nil
+        // Steps are read through a buffer pointer, not copied out of the array (a copy retains and
+        // releases its stored properties, once per step and event).
+        let found = steps.withUnsafeBufferPointer { steps in
+            var current = index
+            for position in steps.indices {
+                let entry = document.tape[current]
+                switch entry.tag {
+                case .object:
+                    // Keys are read from the String: most are small (stored inline, nothing to retain).
+                    var key = steps[position].key
+                    let member = key.withUTF8 { document.lastMemberValue(ofObjectAt: current, named: $0) }
+                    guard let member else { return Int?.none }
+                    current = member
+                case .array:
+                    guard let arrayIndex = steps[position].arrayIndex, arrayIndex < entry.childCount else { return nil }
+                    current += 1
+                    for _ in 0..<arrayIndex { current = Int(document.tape[current].next) }
+                default:
+                    return nil
+                }
             }
+            return current
         }
-        return JSONNode(document: document, index: current)
+        guard let found else { return nil }
+        return JSONNode(document: document, index: found)
     }
 }

@@ -38,24 +38,34 @@ public enum CivilTime {
 }
 
 /// `tzset` re-reads the zone file on every call when TZ is unset; the offset is kept for the current
-/// minute and TZ value instead (an alert line needs it, evaluation does not).
+/// minute and TZ value instead (an alert line needs it, evaluation does not). TZ is compared as C
+/// bytes, so the per-alert check allocates nothing.
 private final class LocalOffsetCache: @unchecked Sendable {
     static let shared = LocalOffsetCache()
     private let lock = NSLock()
-    private var zone: String?
+    /// The TZ value the offset was computed for, NUL-terminated; nil when TZ was unset.
+    private var zone: [CChar]?
     private var minute = Int.min
     private var cached: Int64 = 0
 
     func offset(now: time_t) -> Int64 {
-        let zone = getenv("TZ").map { String(cString: $0) }
+        let currentZone = getenv("TZ")
         lock.lock(); defer { lock.unlock() }
-        if minute == Int(now) / 60, zone == self.zone { return cached }
+        if minute == Int(now) / 60, isCachedZone(currentZone) { return cached }
         tzset()
         var now = now
         var local = tm()
         cached = localtime_r(&now, &local) != nil ? Int64(local.tm_gmtoff) : 0
         minute = Int(now) / 60
-        self.zone = zone
+        zone = currentZone.map { Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1)) }
         return cached
+    }
+
+    private func isCachedZone(_ currentZone: UnsafeMutablePointer<CChar>?) -> Bool {
+        switch (currentZone, zone) {
+        case (nil, nil): return true
+        case (let current?, let cached?): return cached.withUnsafeBufferPointer { strcmp(current, $0.baseAddress!) == 0 }
+        default: return false
+        }
     }
 }

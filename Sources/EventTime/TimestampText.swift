@@ -4,42 +4,101 @@ public enum TimestampText {
     /// `HH:MM:SS.nnnnnnnnn` (or `HH:MM:SS`) of the timestamp shifted by `offsetSeconds`.
     public static func timeOfDay(_ nanoseconds: UInt64, offsetSeconds: Int64, fraction: Bool = true) -> String {
         let parts = Parts(nanoseconds, offsetSeconds: offsetSeconds)
-        return fraction ? parts.time + "." + parts.fraction : parts.time
+        return render(extraCapacity: 0) { text in
+            text.appendTime(parts)
+            if fraction { text.appendFraction(parts) }
+        }
     }
 
     /// `YYYY-MM-DD<separator>HH:MM:SS.nnnnnnnnn` (or without the fraction), shifted by `offsetSeconds`.
     public static func dateTime(_ nanoseconds: UInt64, offsetSeconds: Int64, separator: String = " ",
                                 fraction: Bool = true) -> String {
-        let parts = Parts(nanoseconds, offsetSeconds: offsetSeconds)
-        return parts.date + separator + parts.time + (fraction ? "." + parts.fraction : "")
+        dateTime(nanoseconds, offsetSeconds: offsetSeconds, separator: separator, fraction: fraction, suffix: "")
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000`, always UTC (Falco writes the offset literally).
     public static func iso8601(_ nanoseconds: UInt64) -> String {
-        dateTime(nanoseconds, offsetSeconds: 0, separator: "T") + "+0000"
+        dateTime(nanoseconds, offsetSeconds: 0, separator: "T", fraction: true, suffix: "+0000")
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, the `time` of a JSON alert.
     public static func utc(_ nanoseconds: UInt64) -> String {
-        dateTime(nanoseconds, offsetSeconds: 0, separator: "T") + "Z"
+        dateTime(nanoseconds, offsetSeconds: 0, separator: "T", fraction: true, suffix: "Z")
     }
 
+    private static func dateTime(_ nanoseconds: UInt64, offsetSeconds: Int64, separator: String,
+                                 fraction: Bool, suffix: StaticString) -> String {
+        let parts = Parts(nanoseconds, offsetSeconds: offsetSeconds)
+        return render(extraCapacity: separator.utf8.count + suffix.utf8CodeUnitCount) { text in
+            text.appendNumber(parts.year, width: 4)
+            text.append(UInt8(ascii: "-"))
+            text.appendNumber(parts.month, width: 2)
+            text.append(UInt8(ascii: "-"))
+            text.appendNumber(parts.day, width: 2)
+            for byte in separator.utf8 { text.append(byte) }
+            text.appendTime(parts)
+            if fraction { text.appendFraction(parts) }
+            suffix.withUTF8Buffer { for byte in $0 { text.append(byte) } }
+        }
+    }
+
+    /// The calendar fields of a shifted timestamp; every one is non-negative.
     private struct Parts {
-        let date: String, time: String, fraction: String
+        let year: Int64, month: Int64, day: Int64, secondOfDay: Int64, nanosecond: Int64
 
         init(_ nanoseconds: UInt64, offsetSeconds: Int64) {
             let seconds = Int64(nanoseconds / 1_000_000_000) + offsetSeconds
             let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-            let secondOfDay = seconds - days * 86_400
-            let civil = CivilTime.civil(days: days)
-            date = pad(civil.year, 4) + "-" + pad(civil.month, 2) + "-" + pad(civil.day, 2)
-            time = pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-            fraction = pad(Int64(nanoseconds % 1_000_000_000), 9)
+            secondOfDay = seconds - days * 86_400
+            (year, month, day) = CivilTime.civil(days: days)
+            nanosecond = Int64(nanoseconds % 1_000_000_000)
         }
     }
-}
 
-private func pad(_ number: Int64, _ width: Int) -> String {
-    let digits = String(number)
-    return digits.utf8.count >= width ? digits : String(repeating: "0", count: width - digits.utf8.count) + digits
+    /// The text is written as bytes into one buffer: a timestamp is a handful of short numbers, and
+    /// building each as its own String cost more than the rest of an alert line.
+    private static func render(extraCapacity: Int, _ write: (inout ByteWriter) -> Void) -> String {
+        // Date, time and fraction take at most 30 bytes (a year has at most 4 digits for a UInt64 of ns).
+        String(unsafeUninitializedCapacity: 32 + extraCapacity) { buffer in
+            var writer = ByteWriter(buffer: buffer)
+            write(&writer)
+            return writer.count
+        }
+    }
+
+    private struct ByteWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var count = 0
+
+        init(buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+        mutating func append(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
+        }
+
+        /// A non-negative number in decimal, zero-padded to `width` digits.
+        mutating func appendNumber(_ number: Int64, width: Int) {
+            var digits = 1, scale: Int64 = 1
+            while number / scale >= 10 { scale *= 10; digits += 1 }
+            for _ in digits..<max(width, digits) { append(UInt8(ascii: "0")) }
+            while scale > 0 {
+                append(UInt8(ascii: "0") + UInt8(number / scale % 10))
+                scale /= 10
+            }
+        }
+
+        mutating func appendTime(_ parts: Parts) {
+            appendNumber(parts.secondOfDay / 3600, width: 2)
+            append(UInt8(ascii: ":"))
+            appendNumber(parts.secondOfDay / 60 % 60, width: 2)
+            append(UInt8(ascii: ":"))
+            appendNumber(parts.secondOfDay % 60, width: 2)
+        }
+
+        mutating func appendFraction(_ parts: Parts) {
+            append(UInt8(ascii: "."))
+            appendNumber(parts.nanosecond, width: 9)
+        }
+    }
 }

@@ -40,6 +40,24 @@ final class EventTimeTests: XCTestCase {
         }
     }
 
+    /// Events read `stageTimestamp` from the JSON bytes in place (decoded first when it has escapes); the
+    /// result is the one of the text parser.
+    func testEventsReadTheTimestampFromTheJSONBytes() throws {
+        let texts = ["2018-10-25T13:58:49Z", "2018-10-25T13:58:49.123456789Z", "2018-10-25T13:58:49.9999999999Z",
+                     "2018-10-25T13:58:4.9e1Z", "2018-10-25T13:58:49000e-3Z", "2018-10-25T13:58:-1Z",
+                     "2018-10-25T13:58:49-05:30", " 2018-10-25T13:58:49Z", "2018-10-25T13:58:.5Z"]
+        for text in texts {
+            let event = try K8s.event(#"{"kind":"Event","stageTimestamp":"\#(text)"}"#)
+            XCTAssertEqual(event.timeNs, K8sAuditDocument.eventTime(parsing: text), text)
+        }
+        let escaped = try K8s.event(#"{"kind":"Event","stageTimestamp":"2018-10-25T13:58:49\u002e5\u005a"}"#)
+        XCTAssertEqual(escaped.timeNs, base + 500_000_000)
+        XCTAssertThrowsError(try K8sAuditDocument.events(from: Array(#"{"kind":"Event","stageTimestamp":"2018-10-25T13:58:\u0078Z"}"#.utf8))) { error in
+            XCTAssertEqual(error as? K8sAuditInputError,
+                           .notAuditEvent(reason: #"the "stageTimestamp" of the document, "2018-10-25T13:58:xZ", is not a valid time"#))
+        }
+    }
+
     func testEventTimeIsTakenFromStageTimestampOnly() throws {
         let event = try K8s.event(#"{"kind":"Event","requestReceivedTimestamp":"2000-01-01T00:00:00Z","stageTimestamp":"2018-10-25T13:58:49.5Z"}"#)
         XCTAssertEqual(event.timeNs, base + 500_000_000)

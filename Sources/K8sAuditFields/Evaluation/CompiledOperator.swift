@@ -56,6 +56,10 @@ enum CompiledOperator: Sendable {
     }
 
     func evaluate(_ values: ExtractedValues) -> Bool {
+        if case .jsonString(let node) = values,
+           let result = node.withStringBytes({ evaluateInPlace(string: $0) }) ?? nil {
+            return result
+        }
         switch self {
         case .equal(let expected): return Self.setEquals(values, expected)
         case .notEqual(let expected): return !Self.setEquals(values, expected)
@@ -79,10 +83,37 @@ enum CompiledOperator: Sendable {
         case .failure: return K8sValue.notAvailable.matches(expected)
         case .none: return false
         case .one(let value): return value.matches(expected)
+        case .jsonString: return values.single!.matches(expected)
         case .many(let all):
             let first = all[0]
             return all.dropFirst().allSatisfy { $0.isIdentical(to: first) } && first.matches(expected)
         }
+    }
+
+    /// The result for V = one string with these UTF-8 bytes, compared without making a String; nil for the
+    /// operators that need one (ordering, `glob`, `pmatch`). Same semantics as the general path: a string
+    /// equals only a string with the same bytes.
+    private func evaluateInPlace(string: ByteText.Bytes) -> Bool? {
+        switch self {
+        case .equal(let expected): return Self.stringEquals(string, expected)
+        case .notEqual(let expected): return !Self.stringEquals(string, expected)
+        case .text(let test, _, let needleBytes):
+            switch test {
+            case .contains: return ByteText.contains(string, needleBytes, ignoringASCIICase: false)
+            case .icontains: return ByteText.contains(string, needleBytes, ignoringASCIICase: true)
+            case .startswith: return needleBytes.withUnsafeBufferPointer { ByteText.hasPrefix(string, $0) }
+            case .endswith: return needleBytes.withUnsafeBufferPointer { ByteText.hasSuffix(string, $0) }
+            case .glob: return nil
+            }
+        case .isIn(let list), .intersects(let list): return list.containsString(string)
+        case .exists: return !Self.stringEquals(string, .notAvailable)
+        case .ordering, .pmatch: return nil
+        }
+    }
+
+    private static func stringEquals(_ string: ByteText.Bytes, _ expected: K8sValue) -> Bool {
+        guard case .string(let text) = expected else { return false }
+        return ByteText.withBytes(of: text) { ByteText.equal(string, $0) }
     }
 
     /// `<`…`>=` compare only values of the same kind (§3.2).

@@ -25,7 +25,7 @@ enum EventObjectFields {
             return path.steps.count == 1 ? .one(.string("Event")) : .failure
         }
         guard let node = path.resolve(in: event.object) else { return .failure }
-        return .one(JSONValues.value(of: node))
+        return ExtractedValues(single: node)
     }
 
     /// The event dumped as nlohmann does (keys sorted, compact), with `"kind":"Event"` for rewritten items.

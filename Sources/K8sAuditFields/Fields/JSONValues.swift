@@ -4,7 +4,11 @@ import AuditJSON
 enum JSONValues {
     static func value(of node: JSONNode) -> K8sValue {
         switch node.kind {
-        case .string: return K8sValue(classifying: node.string ?? "")
+        case .string:
+            // Typed from the bytes in place; a String is made only for a string value.
+            return node.withStringBytes { bytes in
+                ValueClassifier.classify(bytes: bytes) ?? .string(String(decoding: bytes, as: UTF8.self))
+            } ?? .string("")
         case .number:
             switch node.number {
             case .int(let number)?: return .integer(number)

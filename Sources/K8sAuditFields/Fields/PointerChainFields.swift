@@ -13,7 +13,7 @@ enum PointerChainFields {
     static func extract(from context: K8sEventContext, _ first: AnchoredPath, _ second: PointerPath?) -> ExtractedValues {
         guard let found = first.resolve(in: context) else { return .failure }
         // A non-array at P1 is one value; P2 is then ignored (upstream behaviour, kept).
-        guard found.kind == .array else { return .one(JSONValues.value(of: found)) }
+        guard found.kind == .array else { return ExtractedValues(single: found) }
         var values = ValueAccumulator()
         found.forEachElement { element in
             guard let second else { values.append(JSONValues.value(of: element)); return }

@@ -20,13 +20,13 @@ enum AuditDocumentRecognizer {
     private static func collect(_ value: JSONNode, into events: inout [K8sAuditEvent], location: String) throws(K8sAuditInputError) {
         guard value.kind == .object else { throw rejected("\(location) is a JSON \(value.kind), not an object") }
         guard let kind = value["kind"] else { throw rejected("\(location) has no \"kind\"") }
-        guard let kindText = kind.string else { throw rejected("the \"kind\" of \(location) is a JSON \(kind.kind), not a string") }
-        if ByteText.equal(kindText, "Event") {
+        guard kind.kind == .string else { throw rejected("the \"kind\" of \(location) is a JSON \(kind.kind), not a string") }
+        if kind.stringEquals("Event") {
             events.append(try event(value, kindWasRewritten: false, location: location))
-        } else if ByteText.equal(kindText, "EventList") {
+        } else if kind.stringEquals("EventList") {
             try collectItems(of: value, into: &events, location: location)
         } else {
-            throw rejected("the \"kind\" of \(location) is \"\(kindText)\", not \"Event\" or \"EventList\"")
+            throw rejected("the \"kind\" of \(location) is \"\(kind.string ?? "")\", not \"Event\" or \"EventList\"")
         }
     }
 
@@ -49,9 +49,12 @@ enum AuditDocumentRecognizer {
 
     private static func event(_ object: JSONNode, kindWasRewritten: Bool, location: String) throws(K8sAuditInputError) -> K8sAuditEvent {
         guard let stamp = object["stageTimestamp"] else { throw rejected("\(location) has no \"stageTimestamp\"") }
-        guard let text = stamp.string else { throw rejected("the \"stageTimestamp\" of \(location) is a JSON \(stamp.kind), not a string") }
-        guard let ns = StageTimestamp.nanoseconds(parsing: text) else {
-            throw rejected("the \"stageTimestamp\" of \(location), \"\(text)\", is not a valid time")
+        // Read from the JSON bytes in place: no String is made for a valid time.
+        guard let parsed = stamp.withStringBytes(StageTimestamp.nanoseconds(parsing:)) else {
+            throw rejected("the \"stageTimestamp\" of \(location) is a JSON \(stamp.kind), not a string")
+        }
+        guard let ns = parsed else {
+            throw rejected("the \"stageTimestamp\" of \(location), \"\(stamp.string ?? "")\", is not a valid time")
         }
         return K8sAuditEvent(object: object, timeNs: ns, kindWasRewritten: kindWasRewritten)
     }

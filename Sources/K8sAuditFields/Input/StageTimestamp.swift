@@ -7,7 +7,13 @@ enum StageTimestamp {
     private static let nanosecondsPerSecond: Int64 = 1_000_000_000
 
     static func nanoseconds(parsing text: String) -> UInt64? {
-        var reader = Reader(bytes: Array(text.utf8))
+        var text = text
+        return text.withUTF8 { nanoseconds(parsing: $0) }
+    }
+
+    /// As `nanoseconds(parsing:)` for a text's UTF-8 bytes (read in place, e.g. straight from the JSON).
+    static func nanoseconds(parsing bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var reader = Reader(bytes: bytes)
         guard let year = reader.number(from: 0, to: 9999, digits: 4), reader.literal("-"),
               let month = reader.number(from: 1, to: 12, digits: 2), reader.literal("-"),
               let day = reader.number(from: 1, to: 31, digits: 2), reader.literal("T"),
@@ -24,10 +30,10 @@ enum StageTimestamp {
     }
 
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
         private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
         private func isDigit(_ byte: UInt8?) -> Bool { byte.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
@@ -62,14 +68,19 @@ enum StageTimestamp {
                 negative = current == UInt8(ascii: "-")
                 position += 1
             }
-            var digits: [UInt8] = []
-            var integerDigits = 0
-            while isDigit(current) { digits.append(bytes[position] - 0x30); integerDigits += 1; position += 1 }
+            // The digits are read in place: the integer part, then the fraction after the point.
+            let integerStart = position
+            while isDigit(current) { position += 1 }
+            let integerDigits = position - integerStart
+            var fractionStart = position, fractionEnd = position
             if current == UInt8(ascii: ".") {
                 position += 1
-                while isDigit(current) { digits.append(bytes[position] - 0x30); position += 1 }
+                fractionStart = position
+                while isDigit(current) { position += 1 }
+                fractionEnd = position
             }
-            guard !digits.isEmpty else { return nil }
+            let digitCount = integerDigits + fractionEnd - fractionStart
+            guard digitCount > 0 else { return nil }
             var exponent = 0
             if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
                 position += 1
@@ -89,15 +100,16 @@ enum StageTimestamp {
             // The value is 0.d1d2d3… × 10^(integerDigits + exponent); keep whole nanoseconds.
             let pointPosition = integerDigits + exponent + 9
             var nanoseconds: Int64 = 0
-            for (place, digit) in digits.enumerated() where place < pointPosition {
+            for place in 0..<min(digitCount, max(pointPosition, 0)) {
+                let digit = bytes[place < integerDigits ? integerStart + place : fractionStart + place - integerDigits] - 0x30
                 guard digit != 0 || nanoseconds != 0 else { continue }
                 let (shifted, overflow1) = nanoseconds.multipliedReportingOverflow(by: 10)
                 let (next, overflow2) = shifted.addingReportingOverflow(Int64(digit))
                 guard !overflow1, !overflow2 else { return nil }
                 nanoseconds = next
             }
-            if pointPosition > digits.count, nanoseconds != 0 {
-                for _ in 0..<(pointPosition - digits.count) {
+            if pointPosition > digitCount, nanoseconds != 0 {
+                for _ in 0..<(pointPosition - digitCount) {
                     let (shifted, overflow) = nanoseconds.multipliedReportingOverflow(by: 10)
                     guard !overflow else { return nil }
                     nanoseconds = shifted

@@ -5,16 +5,28 @@ import Darwin
 #endif
 
 /// Byte-wise text comparison. Falco compares `std::string`s byte for byte, while Swift's `==` and `<` on
-/// `String` follow Unicode canonical equivalence; these helpers keep upstream's semantics.
+/// `String` follow Unicode canonical equivalence; these helpers keep upstream's semantics. The tests work
+/// on UTF-8 bytes, so a JSON string can be tested in place (see `ExtractedValues.jsonString`); the String
+/// forms pass their bytes through.
 enum ByteText {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// Calls `body` with the UTF-8 bytes of `text` (in place for native strings).
+    @inline(__always)
+    static func withBytes<R>(of text: String, _ body: (Bytes) -> R) -> R {
+        var text = text
+        return text.withUTF8(body)
+    }
+
     static func equal(_ a: String, _ b: String) -> Bool {
         let left = a.utf8, right = b.utf8
         guard left.count == right.count else { return false }
         if left.isEmpty { return true }
-        let fast = left.withContiguousStorageIfAvailable { l in
-            right.withContiguousStorageIfAvailable { r in memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
-        }
-        return (fast ?? nil) ?? left.elementsEqual(right)
+        return withBytes(of: a) { a in withBytes(of: b) { b in equal(a, b) } }
+    }
+
+    static func equal(_ a: Bytes, _ b: Bytes) -> Bool {
+        a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
     }
 
     /// Unsigned-byte lexicographic order (`memcmp` order).
@@ -23,18 +35,28 @@ enum ByteText {
     }
 
     static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
-        let t = text.utf8, p = prefix.utf8
-        return p.count <= t.count && t.prefix(p.count).elementsEqual(p)
+        withBytes(of: text) { text in withBytes(of: prefix) { prefix in hasPrefix(text, prefix) } }
+    }
+
+    static func hasPrefix(_ text: Bytes, _ prefix: Bytes) -> Bool {
+        prefix.count <= text.count && equal(Bytes(rebasing: text.prefix(prefix.count)), prefix)
     }
 
     static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
-        let t = text.utf8, s = suffix.utf8
-        return s.count <= t.count && t.suffix(s.count).elementsEqual(s)
+        withBytes(of: text) { text in withBytes(of: suffix) { suffix in hasSuffix(text, suffix) } }
     }
 
+    static func hasSuffix(_ text: Bytes, _ suffix: Bytes) -> Bool {
+        suffix.count <= text.count && equal(Bytes(rebasing: text.suffix(suffix.count)), suffix)
+    }
+
+    /// `needle` must already be lowercased when `ignoringASCIICase`.
     static func contains(_ text: String, _ needle: [UInt8], ignoringASCIICase: Bool) -> Bool {
+        withBytes(of: text) { contains($0, needle, ignoringASCIICase: ignoringASCIICase) }
+    }
+
+    static func contains(_ haystack: Bytes, _ needle: [UInt8], ignoringASCIICase: Bool) -> Bool {
         if needle.isEmpty { return true }
-        let haystack = Array(text.utf8)
         guard needle.count <= haystack.count else { return false }
         for start in 0...(haystack.count - needle.count) {
             var matched = true
@@ -55,15 +77,12 @@ enum ByteText {
     static func globMatches(_ text: String, pattern: String) -> Bool {
         fnmatch(pattern, text, 0) == 0
     }
-}
 
-/// A `String` hashed and compared by its bytes, for right-hand sets.
-struct ByteKey: Hashable {
-    let text: String
-    static func == (a: ByteKey, b: ByteKey) -> Bool { ByteText.equal(a.text, b.text) }
-    func hash(into hasher: inout Hasher) {
-        let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        if hashed == nil { for byte in text.utf8 { hasher.combine(byte) } }
-        hasher.combine(text.utf8.count)
+    /// A hash of the bytes, equal for equal byte sequences (within one process).
+    static func hash(_ bytes: Bytes) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        hasher.combine(bytes.count)
+        return hasher.finalize()
     }
 }

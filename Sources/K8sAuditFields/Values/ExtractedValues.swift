@@ -1,3 +1,5 @@
+import AuditJSON
+
 /// V, the value vector of one field for one event (§2.2.1), shaped so that the common zero- and one-value
 /// results need no array.
 enum ExtractedValues: Sendable {
@@ -7,6 +9,24 @@ enum ExtractedValues: Sendable {
     case one(K8sValue)
     /// Two or more values, in extraction order, duplicates kept.
     case many([K8sValue])
+    /// One value: a JSON string that types as a string (§2.2.2) and is too long for a small (inline)
+    /// String. It stays in the event's document: the operators compare its bytes in place
+    /// (`CompiledOperator.evaluateInPlace`), and a String is made only when one is needed (rendering).
+    case jsonString(JSONNode)
+
+    /// V of one JSON value (§2.2.3): a long plain string is kept in place, anything else typed now.
+    init(single node: JSONNode) {
+        let inPlace = node.withStringBytes { bytes in
+            bytes.count > Self.smallStringCapacity && ValueClassifier.classify(bytes: bytes) == nil
+        }
+        self = inPlace == true ? .jsonString(node) : .one(JSONValues.value(of: node))
+    }
+
+    /// The longest UTF-8 text a String stores inline (making one costs no allocation).
+    private static let smallStringCapacity = 15
+
+    /// The JSON string's content as a typed value.
+    private static func materialized(_ node: JSONNode) -> K8sValue { .string(node.string ?? "") }
 
     /// The public view.
     var extraction: K8sExtraction {
@@ -15,6 +35,7 @@ enum ExtractedValues: Sendable {
         case .none: return .values([])
         case .one(let value): return .values([value])
         case .many(let values): return .values(values)
+        case .jsonString(let node): return .values([Self.materialized(node)])
         }
     }
 
@@ -35,6 +56,7 @@ enum ExtractedValues: Sendable {
         switch self {
         case .failure: return .notAvailable
         case .one(let value): return value
+        case .jsonString(let node): return Self.materialized(node)
         case .none, .many: return nil
         }
     }
@@ -45,6 +67,7 @@ enum ExtractedValues: Sendable {
         case .failure: return predicate(.notAvailable)
         case .none: return true
         case .one(let value): return predicate(value)
+        case .jsonString(let node): return predicate(Self.materialized(node))
         case .many(let values): return values.allSatisfy(predicate)
         }
     }
@@ -54,6 +77,7 @@ enum ExtractedValues: Sendable {
         case .failure: return predicate(.notAvailable)
         case .none: return false
         case .one(let value): return predicate(value)
+        case .jsonString(let node): return predicate(Self.materialized(node))
         case .many(let values): return values.contains(where: predicate)
         }
     }
@@ -62,7 +86,7 @@ enum ExtractedValues: Sendable {
     func selecting(_ index: Int) -> ExtractedValues {
         switch self {
         case .failure, .none: return .failure
-        case .one(let value): return index == 0 ? .one(value) : .failure
+        case .one, .jsonString: return index == 0 ? self : .failure
         case .many(let values): return index < values.count ? .one(values[index]) : .failure
         }
     }
@@ -72,6 +96,7 @@ enum ExtractedValues: Sendable {
         switch self {
         case .failure, .none: return "<NA>"
         case .one(let value): return value.canonical
+        case .jsonString(let node): return node.string ?? ""
         case .many(let values): return "(" + values.map(\.canonical).joined(separator: ",") + ")"
         }
     }

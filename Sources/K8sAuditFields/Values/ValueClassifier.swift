@@ -9,7 +9,7 @@ enum ValueClassifier {
     }
 
     /// The integer or range the bytes spell, or nil for a string.
-    private static func classify(bytes: UnsafeBufferPointer<UInt8>) -> K8sValue? {
+    static func classify(bytes: UnsafeBufferPointer<UInt8>) -> K8sValue? {
         // Fast exit for the common case of ordinary words: a string unless it has a digit.
         guard bytes.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
         if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {

@@ -3,9 +3,10 @@
 /// pspctl's correction of §3.4: membership is plain — an integer is in R iff it equals a listed integer or
 /// lies within a listed range, whatever the list order or overlaps (no red-black-tree artefacts).
 final class ValueList: Sendable {
-    /// Small string lists are scanned; larger ones hashed by bytes.
+    /// Small string lists are scanned; larger ones looked up by a hash of their bytes (so that a string
+    /// still in the JSON can be looked up without making a String).
     private let stringList: [String]
-    private let stringSet: Set<ByteKey>
+    private let stringsByHash: [Int: [String]]
     private let integers: Set<Int64>
     private let ranges: [(low: Int64, high: Int64)]
 
@@ -23,10 +24,10 @@ final class ValueList: Sendable {
             }
         }
         if strings.count > Self.scanLimit {
-            stringSet = Set(strings.map(ByteKey.init))
+            stringsByHash = Dictionary(grouping: strings) { ByteText.withBytes(of: $0, ByteText.hash) }
             stringList = []
         } else {
-            stringSet = []
+            stringsByHash = [:]
             stringList = strings
         }
         self.integers = integers
@@ -37,12 +38,18 @@ final class ValueList: Sendable {
     func contains(_ value: K8sValue) -> Bool {
         switch value {
         case .string(let text):
-            if stringList.isEmpty { return stringSet.contains(ByteKey(text: text)) }
-            return stringList.contains { ByteText.equal($0, text) }
+            return ByteText.withBytes(of: text, containsString)
         case .integer(let number):
             return integers.contains(number) || ranges.contains { $0.low <= number && number <= $0.high }
         case .range(let low, let high):
             return ranges.contains { $0 == (low, high) } || integers.contains { low <= $0 && $0 <= high }
         }
+    }
+
+    /// True when R lists the string with these UTF-8 bytes.
+    func containsString(_ bytes: ByteText.Bytes) -> Bool {
+        let matches = { (listed: String) in ByteText.withBytes(of: listed) { ByteText.equal($0, bytes) } }
+        guard stringList.isEmpty else { return stringList.contains(where: matches) }
+        return stringsByHash[ByteText.hash(bytes)]?.contains(where: matches) ?? false
     }
 }
