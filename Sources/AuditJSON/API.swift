@@ -47,13 +47,17 @@ public enum JSONNumber: Sendable, Equatable {
 public final class JSONDocument: @unchecked Sendable {
     let bytes: PaddedBytes
     let tape: UnsafeMutablePointer<TapeEntry>
+    /// Number of tape entries (one per value), the bound of valid positions.
+    let tapeCount: Int
 
     /// Parses exactly one JSON text (surrounding JSON whitespace allowed, nothing else after it).
     public init<Bytes: Collection>(parsing bytes: Bytes) throws(JSONParseError) where Bytes.Element == UInt8 {
         let copy = bytes.withContiguousStorageIfAvailable { PaddedBytes(copying: $0) }
             ?? Array(bytes).withUnsafeBufferPointer { PaddedBytes(copying: $0) }
         do {
-            tape = try TapeParser.parse(copy).base
+            let parsed = try TapeParser.parse(copy)
+            tape = parsed.base
+            tapeCount = parsed.count
         } catch {
             copy.deallocate()
             throw error
@@ -234,30 +238,58 @@ extension JSONNode {
     /// Follows `steps` from this node as `resolve(_:)` does, but on tape positions: no intermediate
     /// node is made (hot paths walk the same few paths in every event).
     public func descendant(along steps: [JSONPathStep]) -> JSONNode? {
+        document.descendant(of: position, along: steps)
+    }
+
+    /// Where this value sits in its document.
+    public var position: JSONPosition { JSONPosition(index: index) }
+}
+
+/// Where a value sits in its document: a plain number, so a per-document cache of positions holds no
+/// reference to the document (copying one retains nothing). Meaningful only for the document whose
+/// node it came from.
+public struct JSONPosition: Sendable, Equatable {
+    let index: Int
+}
+
+extension JSONDocument {
+    /// The value at `position`, which must come from a node of this document.
+    public func node(at position: JSONPosition) -> JSONNode {
+        precondition(position.index >= 0 && position.index < tapeCount, "JSONPosition of another document")
+        return JSONNode(document: self, index: position.index)
+    }
+
+    /// `node(at: start).descendant(along: steps)`, without making the start node.
+    public func descendant(of start: JSONPosition, along steps: [JSONPathStep]) -> JSONNode? {
+        guard let found = position(of: steps, from: start) else { return nil }
+        return JSONNode(document: self, index: found.index)
+    }
+
+    /// The position `steps` lead to from `start` (nil where `descendant` is nil), making no node.
+    public func position(of steps: [JSONPathStep], from start: JSONPosition) -> JSONPosition? {
+        precondition(start.index >= 0 && start.index < tapeCount, "JSONPosition of another document")
         // Steps are read through a buffer pointer, not copied out of the array (a copy retains and
         // releases its stored properties, once per step and event).
-        let found = steps.withUnsafeBufferPointer { steps in
-            var current = index
+        return steps.withUnsafeBufferPointer { steps in
+            var current = start.index
             for position in steps.indices {
-                let entry = document.tape[current]
+                let entry = tape[current]
                 switch entry.tag {
                 case .object:
                     // Keys are read from the String: most are small (stored inline, nothing to retain).
                     var key = steps[position].key
-                    let member = key.withUTF8 { document.lastMemberValue(ofObjectAt: current, named: $0) }
-                    guard let member else { return Int?.none }
+                    let member = key.withUTF8 { lastMemberValue(ofObjectAt: current, named: $0) }
+                    guard let member else { return nil }
                     current = member
                 case .array:
                     guard let arrayIndex = steps[position].arrayIndex, arrayIndex < entry.childCount else { return nil }
                     current += 1
-                    for _ in 0..<arrayIndex { current = Int(document.tape[current].next) }
+                    for _ in 0..<arrayIndex { current = Int(tape[current].next) }
                 default:
                     return nil
                 }
             }
-            return current
+            return JSONPosition(index: current)
         }
-        guard let found else { return nil }
-        return JSONNode(document: document, index: found)
     }
 }

@@ -38,8 +38,7 @@ struct AuditLogEvaluation {
                     let context = K8sEventContext(event: event)
                     do {
                         try engine.forEachMatch(for: context, allMatches: allMatches) { index, rule in
-                            out.write(formatter.format(rule, context))
-                            out.write("\n")
+                            out.writeAlert(formatter, rule, context)
                             alerts += 1
                             alertsByRule[index] += 1
                         }
@@ -113,6 +112,13 @@ struct OutputBuffer {
 
     mutating func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// One alert line (with its newline), rendered straight into the buffer.
+    mutating func writeAlert(_ formatter: AlertFormatter, _ rule: borrowing CompiledRule, _ context: K8sEventContext) {
+        formatter.write(rule, context, to: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 1 << 16 { flush() }
     }
 

@@ -191,12 +191,23 @@ public final class K8sFieldReference: @unchecked Sendable {
 
     /// V for the event of `context` (memoised per event).
     public func extraction(in context: K8sEventContext) throws(K8sEvaluationError) -> K8sExtraction {
-        try context.withValues(of: self) { $0.extraction }
+        try context.withValues(of: self) { $0.extraction(in: context.event.object.document) }
+    }
+
+    /// `render(in:)` appended as UTF-8 to `out`.
+    func appendRendered(in context: K8sEventContext, to out: inout [UInt8]) {
+        let document = context.event.object.document
+        do {
+            try context.withValues(of: self) { $0.appendRendered(to: &out, in: document) }
+        } catch {
+            ExtractedValues.failure.appendRendered(to: &out, in: document)
+        }
     }
 
     /// The rendered text of §4.2 (`<NA>`, `v` or `(a,b)`); an evaluation error renders as `<NA>`.
     public func render(in context: K8sEventContext) -> String {
-        (try? context.withValues(of: self) { $0.rendered }) ?? ExtractedValues.failure.rendered
+        let document = context.event.object.document
+        return (try? context.withValues(of: self) { $0.rendered(in: document) }) ?? ExtractedValues.failure.rendered(in: document)
     }
 }
 
@@ -205,17 +216,17 @@ public final class K8sEventContext {
     public let event: K8sAuditEvent
     /// One entry per field slot that existed when the context was made (see `FieldSlotTable`). Fixed in
     /// size and never reassigned, so the hot path reads it without exclusivity bookkeeping or copies.
-    let memo: UnsafeMutableBufferPointer<MemoEntry>
+    let memo: FieldMemo
+    /// Why a memoised extraction failed, by slot (rare: kept out of the memo's hot storage).
+    var failures: [Int: K8sEvaluationError] = [:]
     /// Nodes many fields start from, resolved once.
     var anchors = EventAnchorCache()
     public init(event: K8sAuditEvent) {
         self.event = event
-        memo = .allocate(capacity: FieldSlotTable.shared.count)
-        memo.initialize(repeating: .pending)
+        memo = FieldMemo(count: FieldSlotTable.shared.count)
     }
     deinit {
-        memo.deinitialize()
-        memo.deallocate()
+        memo.release()
     }
 }
 
@@ -232,7 +243,7 @@ public final class K8sCheck: @unchecked Sendable {
     }
 
     public func evaluate(in context: K8sEventContext) throws(K8sEvaluationError) -> Bool {
-        try context.withValues(of: reference) { compiled.evaluate($0) }
+        try context.withValues(of: reference) { compiled.evaluate($0, in: context.event.object.document) }
     }
 }
 
@@ -267,6 +278,16 @@ public final class K8sOutputFormat: @unchecked Sendable {
     /// reference wins), sorted bytewise.
     public func outputFields(in context: K8sEventContext) -> [(key: String, value: String)] {
         renderAlert(in: context, withFields: true).fields
+    }
+
+    /// `render(in:)` appended as UTF-8 to `out`, making no String (the text alerts of `pspctl watch`).
+    public func render(in context: K8sEventContext, appendingTo out: inout [UInt8]) {
+        for piece in pieces {
+            switch piece {
+            case .literal(let literal): out.append(contentsOf: literal.utf8)
+            case .field(let reference): reference.appendRendered(in: context, to: &out)
+            }
+        }
     }
 
     /// The text and, when asked, the `output_fields` pairs, rendering every field once.

@@ -40,6 +40,15 @@ public struct AlertFormatter: Sendable {
         return String(decoding: json, as: UTF8.self)
     }
 
+    /// `format(rule, context)` appended as UTF-8 to `out`; text alerts are rendered straight into it.
+    public func write(_ rule: CompiledRule, _ context: K8sEventContext, to out: inout [UInt8]) {
+        if style == .text, let format = rule.k8sAlertFormat {
+            format.render(in: context, appendingTo: &out)
+        } else {
+            out.append(contentsOf: self.format(rule, context).utf8)
+        }
+    }
+
     /// JSON string escaping of the envelope (JsonCpp 0.10.6: control bytes as upper-case `\u00XX`) and of
     /// k8s `output_fields` (nlohmann/json 3.3.0: lower-case); named escapes for the usual five, `"` and
     /// `\`; every other byte, `/` and non-ASCII included, copied raw.

@@ -15,8 +15,10 @@ indirect enum Filter: @unchecked Sendable {
 
 /// All k8s_audit filters of an engine flattened into one array of nodes, so evaluating an event walks
 /// plain integers instead of retaining and releasing tree nodes (the hot path of `pspctl watch`).
+/// Identical subtrees are stored once and their result kept per event: Falco's macros (`kevt`,
+/// `kcreate`, `pod` …) are expanded into almost every rule, but each is evaluated once per event.
 struct K8sFilterProgram: @unchecked Sendable {
-    private struct Node {
+    private struct Node: Hashable {
         enum Kind: UInt8 { case and, or, not, check }
         var kind: Kind
         /// For and/or: range in `children`; for not: the operand's node; for check: index in `checks`.
@@ -34,6 +36,11 @@ struct K8sFilterProgram: @unchecked Sendable {
     /// evaluated at most once per event: Falco's macros (`kevt`, `kcreate`, `pod` …) repeat them in
     /// almost every rule.
     private var checkIndex: [Comparison: Int32] = [:]
+    /// Check and not nodes by their content, so that identical subtrees share one node.
+    private var nodeIndex: [Node: Int32] = [:]
+    /// And/or nodes by their member list (their `first` depends on where the list was stored).
+    private var groupIndex: [GroupKey: Int32] = [:]
+    private struct GroupKey: Hashable { let kind: Node.Kind; let members: [Int32] }
     /// Root node of each program entry, in the order they were added.
     private(set) var roots: [Int32] = []
 
@@ -55,24 +62,38 @@ struct K8sFilterProgram: @unchecked Sendable {
                 index = Int32(checks.count - 1)
                 checkIndex[comparison] = index
             }
-            nodes.append(Node(kind: .check, first: index, count: 0))
+            return intern(Node(kind: .check, first: index, count: 0))
         case .syscall:
             // Never part of a k8s program; an impossible member evaluates to false.
-            nodes.append(Node(kind: .or, first: 0, count: 0))
+            return group(.or, [])
         case .not(let operand):
-            let child = append(operand)
-            nodes.append(Node(kind: .not, first: child, count: 0))
-        case .and(let members), .or(let members):
-            let ids = members.map { append($0) }
-            let start = Int32(children.count)
-            children += ids
-            if case .and = filter {
-                nodes.append(Node(kind: .and, first: start, count: Int32(ids.count)))
-            } else {
-                nodes.append(Node(kind: .or, first: start, count: Int32(ids.count)))
-            }
+            return intern(Node(kind: .not, first: append(operand), count: 0))
+        case .and(let members):
+            return group(.and, members.map { append($0) })
+        case .or(let members):
+            return group(.or, members.map { append($0) })
         }
-        return Int32(nodes.count - 1)
+    }
+
+    /// The check or not node with `node`'s content, added when new.
+    private mutating func intern(_ node: Node) -> Int32 {
+        if let existing = nodeIndex[node] { return existing }
+        nodes.append(node)
+        let id = Int32(nodes.count - 1)
+        nodeIndex[node] = id
+        return id
+    }
+
+    /// The and/or node over `members`, added (with its member list) when new.
+    private mutating func group(_ kind: Node.Kind, _ members: [Int32]) -> Int32 {
+        let key = GroupKey(kind: kind, members: members)
+        if let existing = groupIndex[key] { return existing }
+        let start = Int32(children.count)
+        children += members
+        nodes.append(Node(kind: kind, first: start, count: Int32(members.count)))
+        let id = Int32(nodes.count - 1)
+        groupIndex[key] = id
+        return id
     }
 
     /// Evaluates the entries in `order` against one event; calls `onMatch` with each matching entry
@@ -82,7 +103,7 @@ struct K8sFilterProgram: @unchecked Sendable {
         try nodes.withUnsafeBufferPointer { (nodes) throws(K8sEvaluationError) in
             try children.withUnsafeBufferPointer { (children) throws(K8sEvaluationError) in
                 try unretained.withUnsafeBufferPointer { (checks) throws(K8sEvaluationError) in
-                    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: checks.count) { (results) throws(K8sEvaluationError) in
+                    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: nodes.count) { (results) throws(K8sEvaluationError) in
                         results.initialize(repeating: Walker.unknown)
                         let walker = Walker(nodes: nodes, children: children, checks: checks, results: results, context: context)
                         for entry in order where try walker.evaluate(roots[entry]) {
@@ -98,17 +119,22 @@ struct K8sFilterProgram: @unchecked Sendable {
         let nodes: UnsafeBufferPointer<Node>
         let children: UnsafeBufferPointer<Int32>
         let checks: UnsafeBufferPointer<Unmanaged<K8sCheck>>
-        /// Per-event results of the shared checks: unknown, false or true.
+        /// Per-event results of the (shared) nodes: unknown, false or true.
         let results: UnsafeMutableBufferPointer<UInt8>
         let context: K8sEventContext
         static let unknown: UInt8 = 2
 
         func evaluate(_ id: Int32) throws(K8sEvaluationError) -> Bool {
-            let node = nodes[Int(id)]
+            let cached = results[Int(id)]
+            if cached != Self.unknown { return cached == 1 }
+            let value = try evaluateUncached(nodes[Int(id)])
+            results[Int(id)] = value ? 1 : 0
+            return value
+        }
+
+        private func evaluateUncached(_ node: Node) throws(K8sEvaluationError) -> Bool {
             switch node.kind {
             case .check:
-                let cached = results[Int(node.first)]
-                if cached != Self.unknown { return cached == 1 }
                 var result = Result<Bool, K8sEvaluationError>.success(false)
                 checks[Int(node.first)]._withUnsafeGuaranteedRef { check in
                     do throws(K8sEvaluationError) {
@@ -117,9 +143,7 @@ struct K8sFilterProgram: @unchecked Sendable {
                         result = .failure(error)
                     }
                 }
-                let value = try result.get()
-                results[Int(node.first)] = value ? 1 : 0
-                return value
+                return try result.get()
             case .not:
                 return try !evaluate(node.first)
             case .and:

@@ -18,6 +18,20 @@ final class OutputFormatTests: XCTestCase {
         do { _ = try K8sOutputFormat(parsing: format, registry: .falco); return nil } catch { return error.message }
     }
 
+    func testRenderingAsBytesMatchesTheText() throws {
+        let longUser = String(repeating: "system:serviceaccount:", count: 3)
+        let event = try K8s.event(Fixtures.podCreate.replacingOccurrences(of: #""username":"alice""#, with: #""username":"\#(longUser)""#))
+        for format in ["user=%ka.user.name images=%ka.req.pod.containers.image priv=%ka.req.pod.containers.privileged[0] sub=%ka.target.subresource",
+                       "%ka.user.groups %ka.response.code %jevt.value[/requestObject/spec/securityContext] %ka.verb"] {
+            let parsed = try K8sOutputFormat(parsing: format, registry: .falco)
+            let context = K8sEventContext(event: event)
+            var bytes: [UInt8] = Array("prefix:".utf8)
+            parsed.render(in: context, appendingTo: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "prefix:" + parsed.render(in: context))
+        }
+        XCTAssertTrue(try render("%ka.user.name", event).hasPrefix(longUser), "the fixture has the long user name")
+    }
+
     func testRenderingOfValues() throws {
         XCTAssertEqual(try render("user=%ka.user.name images=%ka.req.pod.containers.image priv=%ka.req.pod.containers.privileged hp=%ka.req.pod.volumes.hostpath sub=%ka.target.subresource"),
                        "user=alice images=(nginx:1.21,docker.io/library/busybox@sha256:abc) priv=(true,<NA>) hp=(<NA>,/etc,<NA>) sub=<NA>")

@@ -49,6 +49,18 @@ final class AlertFormatterTests: EngineTestCase {
         XCTAssertEqual(try alert(.json), #"{"output":"12:00:00.654321000: Warning Privileged pod (user=alice images=(nginx,busybox:1.2) priv=(true,<NA>) missing=<NA>)","priority":"Warning","rule":"Privileged pod","source":"k8s_audit","tags":["k8s","pods"],"time":"2022-03-01T12:00:00.654321000Z", "output_fields": {"jevt.time":"12:00:00.654321000","ka.req.pod.containers.image":"(nginx,busybox:1.2)","ka.req.pod.containers.privileged":"(true,<NA>)","ka.target.subresource":"<NA>","ka.user.name":"alice"}}"#)
     }
 
+    func testWrittenAlertsEqualFormattedOnes() throws {
+        let engine = try self.engine(rules)
+        let event = try XCTUnwrap(K8sAuditDocument.events(from: Array(podEvent.utf8)).first)
+        let context = K8sEventContext(event: event)
+        let rule = try XCTUnwrap(engine.matches(for: context).first)
+        for style in AlertFormatter.Style.allCases {
+            var out: [UInt8] = Array("earlier\n".utf8)
+            AlertFormatter(style: style).write(rule, context, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "earlier\n" + AlertFormatter(style: style).format(rule, context))
+        }
+    }
+
     func testJSONEscaping() {
         var out: [UInt8] = []
         AlertFormatter.appendEscaped("a\"b\\c\n\u{1B}é/\t", to: &out, upperHex: true)

@@ -1,3 +1,4 @@
+import AuditJSON
 import ConditionLanguage
 
 /// An operator with its right-hand values typed once at load (§3.1), and its semantics over V (§3.3, with
@@ -55,35 +56,36 @@ enum CompiledOperator: Sendable {
         return .text(test, needle: needle, bytes: bytes)
     }
 
-    func evaluate(_ values: ExtractedValues) -> Bool {
-        if case .jsonString(let node) = values,
-           let result = node.withStringBytes({ evaluateInPlace(string: $0) }) ?? nil {
+    /// The operator's result for V; `document` is the event's (V may point into it).
+    func evaluate(_ values: ExtractedValues, in document: JSONDocument) -> Bool {
+        if case .jsonString(let position) = values,
+           let result = document.node(at: position).withStringBytes({ evaluateInPlace(string: $0) }) ?? nil {
             return result
         }
         switch self {
-        case .equal(let expected): return Self.setEquals(values, expected)
-        case .notEqual(let expected): return !Self.setEquals(values, expected)
+        case .equal(let expected): return Self.setEquals(values, expected, in: document)
+        case .notEqual(let expected): return !Self.setEquals(values, expected, in: document)
         case .ordering(let ordering, let bound):
-            guard let value = values.single else { return false }
+            guard let value = values.single(in: document) else { return false }
             return Self.compare(value, ordering, bound)
         case .text(let test, let needle, let bytes):
-            guard let value = values.single else { return false }
+            guard let value = values.single(in: document) else { return false }
             return Self.textMatches(value.canonical, test, needle, bytes)
-        case .isIn(let list): return values.allSatisfy(list.contains)
-        case .intersects(let list): return values.contains(where: list.contains)
+        case .isIn(let list): return values.allSatisfy(in: document, list.contains)
+        case .intersects(let list): return values.contains(in: document, where: list.contains)
         case .pmatch(let paths):
-            return values.allSatisfy { $0.isNotAvailableMarker || paths.covers($0.canonical) }
-        case .exists: return values.contains { !$0.isNotAvailableMarker }
+            return values.allSatisfy(in: document) { $0.isNotAvailableMarker || paths.covers($0.canonical) }
+        case .exists: return values.contains(in: document) { !$0.isNotAvailableMarker }
         }
     }
 
     /// `=`: S (V de-duplicated) has exactly one element and it equals r (§3.2 equality, integer-in-range).
-    private static func setEquals(_ values: ExtractedValues, _ expected: K8sValue) -> Bool {
+    private static func setEquals(_ values: ExtractedValues, _ expected: K8sValue, in document: JSONDocument) -> Bool {
         switch values {
         case .failure: return K8sValue.notAvailable.matches(expected)
         case .none: return false
         case .one(let value): return value.matches(expected)
-        case .jsonString: return values.single!.matches(expected)
+        case .jsonString: return values.single(in: document)!.matches(expected)
         case .many(let all):
             let first = all[0]
             return all.dropFirst().allSatisfy { $0.isIdentical(to: first) } && first.matches(expected)

@@ -17,24 +17,31 @@ enum EventAnchor: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The one-step path from the parent anchor, prepared once.
+    fileprivate var step: (parent: EventAnchor, path: [JSONPathStep])? { Self.steps[rawValue] }
+    private static let steps = allCases.map { anchor in
+        anchor.definition.map { (parent: $0.parent, path: [JSONPathStep(key: $0.key)]) }
+    }
+
     fileprivate var tokens: [String] {
         guard let (parent, key) = definition else { return [] }
         return parent.tokens + [key]
     }
 }
 
-/// Per-event cache of anchor nodes: `nil` = not looked up yet, `.some(nil)` = absent.
+/// Per-event cache of anchor positions: `nil` = not looked up yet, `.some(nil)` = absent. Positions,
+/// not nodes: reading a cached anchor then retains nothing.
 struct EventAnchorCache {
-    private var requestObject: JSONNode??
-    private var podSpec: JSONNode??
-    private var containers: JSONNode??
-    private var volumes: JSONNode??
-    private var objectRef: JSONNode??
+    private var requestObject: JSONPosition??
+    private var podSpec: JSONPosition??
+    private var containers: JSONPosition??
+    private var volumes: JSONPosition??
+    private var objectRef: JSONPosition??
 
-    mutating func node(_ anchor: EventAnchor, in event: K8sAuditEvent) -> JSONNode? {
-        guard let (parent, key) = anchor.definition else { return event.object }
+    mutating func position(_ anchor: EventAnchor, in event: K8sAuditEvent) -> JSONPosition? {
+        guard let (parent, step) = anchor.step else { return event.object.position }
         if let known = stored(anchor) { return known }
-        let found = node(parent, in: event)?[key]
+        let found = position(parent, in: event).flatMap { event.object.document.position(of: step, from: $0) }
         switch anchor {
         case .root: break
         case .requestObject: requestObject = .some(found)
@@ -46,7 +53,7 @@ struct EventAnchorCache {
         return found
     }
 
-    private func stored(_ anchor: EventAnchor) -> JSONNode?? {
+    private func stored(_ anchor: EventAnchor) -> JSONPosition?? {
         switch anchor {
         case .root: return nil
         case .requestObject: return requestObject
@@ -71,7 +78,7 @@ struct AnchoredPath: Sendable {
     }
 
     func resolve(in context: K8sEventContext) -> JSONNode? {
-        guard let start = context.anchors.node(anchor, in: context.event) else { return nil }
-        return rest.resolve(in: start)
+        guard let start = context.anchors.position(anchor, in: context.event) else { return nil }
+        return context.event.object.document.descendant(of: start, along: rest.steps)
     }
 }

@@ -1,10 +1,33 @@
 import Foundation
 
-/// One memoised extraction of an event context.
-enum MemoEntry {
-    case pending
-    case ready(ExtractedValues)
-    case failed(K8sEvaluationError)
+/// The memoised extractions of one event context, one slot per field reference. A state byte per slot
+/// says whether its values are extracted yet; the values themselves sit in separate typed storage,
+/// initialised only for ready slots, so a read is a load of the values alone (no enum payload to bind
+/// and copy out) and teardown visits only the slots that were used.
+struct FieldMemo {
+    enum State: UInt8 { case pending, ready, failed }
+
+    let count: Int
+    let states: UnsafeMutablePointer<State>
+    /// Initialised exactly where `states` is `.ready`.
+    let values: UnsafeMutablePointer<ExtractedValues>
+
+    init(count: Int) {
+        self.count = count
+        // One allocation per event for both: the values, then the states after them.
+        let valuesSize = count * MemoryLayout<ExtractedValues>.stride
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: valuesSize + count,
+                                                       alignment: MemoryLayout<ExtractedValues>.alignment)
+        values = storage.bindMemory(to: ExtractedValues.self, capacity: count)
+        states = (storage + valuesSize).bindMemory(to: State.self, capacity: count)
+        states.initialize(repeating: .pending, count: count)
+    }
+
+    /// Frees the storage (the owning context's deinit).
+    func release() {
+        for slot in 0..<count where states[slot] == .ready { (values + slot).deinitialize(count: 1) }
+        UnsafeMutableRawPointer(values).deallocate()
+    }
 }
 
 /// Gives every distinct (field definition, index) pair a small process-wide number, so that a
@@ -46,23 +69,25 @@ extension K8sEventContext {
     /// Calls `body` with V of `reference` for this event, extracted at most once; `body` reads the
     /// memoised values in place.
     @inline(__always)
-    func withValues<R>(of reference: K8sFieldReference, _ body: (ExtractedValues) -> R) throws(K8sEvaluationError) -> R {
+    func withValues<R>(of reference: K8sFieldReference, _ body: (borrowing ExtractedValues) -> R) throws(K8sEvaluationError) -> R {
         let slot = reference.slot
         // A reference compiled after this context was made has no slot here; extraction is pure, so it
         // is simply not memoised.
         guard slot < memo.count else { return body(try reference.extractor(self)) }
-        switch memo[slot] {
-        case .ready(let values): return body(values)
-        case .failed(let error): throw error
+        switch memo.states[slot] {
+        case .ready: return body(memo.values[slot])
+        case .failed: throw failures[slot]!
         case .pending:
             let values: ExtractedValues
             do {
                 values = try reference.extractor(self)
             } catch {
-                memo[slot] = .failed(error)
+                memo.states[slot] = .failed
+                failures[slot] = error
                 throw error
             }
-            memo[slot] = .ready(values)
+            (memo.values + slot).initialize(to: values)
+            memo.states[slot] = .ready
             return body(values)
         }
     }

@@ -12,30 +12,34 @@ enum ExtractedValues: Sendable {
     /// One value: a JSON string that types as a string (§2.2.2) and is too long for a small (inline)
     /// String. It stays in the event's document: the operators compare its bytes in place
     /// (`CompiledOperator.evaluateInPlace`), and a String is made only when one is needed (rendering).
-    case jsonString(JSONNode)
+    /// Held as a position, not a node, so copying these values retains nothing; the readers below take
+    /// the event's document.
+    case jsonString(JSONPosition)
 
     /// V of one JSON value (§2.2.3): a long plain string is kept in place, anything else typed now.
     init(single node: JSONNode) {
         let inPlace = node.withStringBytes { bytes in
             bytes.count > Self.smallStringCapacity && ValueClassifier.classify(bytes: bytes) == nil
         }
-        self = inPlace == true ? .jsonString(node) : .one(JSONValues.value(of: node))
+        self = inPlace == true ? .jsonString(node.position) : .one(JSONValues.value(of: node))
     }
 
     /// The longest UTF-8 text a String stores inline (making one costs no allocation).
     private static let smallStringCapacity = 15
 
     /// The JSON string's content as a typed value.
-    private static func materialized(_ node: JSONNode) -> K8sValue { .string(node.string ?? "") }
+    private static func materialized(_ position: JSONPosition, in document: JSONDocument) -> K8sValue {
+        .string(document.node(at: position).string ?? "")
+    }
 
-    /// The public view.
-    var extraction: K8sExtraction {
+    /// The public view; `document` is the event's.
+    func extraction(in document: JSONDocument) -> K8sExtraction {
         switch self {
         case .failure: return .failure
         case .none: return .values([])
         case .one(let value): return .values([value])
         case .many(let values): return .values(values)
-        case .jsonString(let node): return .values([Self.materialized(node)])
+        case .jsonString(let position): return .values([Self.materialized(position, in: document)])
         }
     }
 
@@ -52,32 +56,32 @@ enum ExtractedValues: Sendable {
     }
 
     /// The single value when |V| = 1 (a failure counts as the one value `<NA>`).
-    var single: K8sValue? {
+    func single(in document: JSONDocument) -> K8sValue? {
         switch self {
         case .failure: return .notAvailable
         case .one(let value): return value
-        case .jsonString(let node): return Self.materialized(node)
+        case .jsonString(let position): return Self.materialized(position, in: document)
         case .none, .many: return nil
         }
     }
 
     /// Every value, a failure counting as `<NA>` (for the set operators).
-    func allSatisfy(_ predicate: (K8sValue) -> Bool) -> Bool {
+    func allSatisfy(in document: JSONDocument, _ predicate: (K8sValue) -> Bool) -> Bool {
         switch self {
         case .failure: return predicate(.notAvailable)
         case .none: return true
         case .one(let value): return predicate(value)
-        case .jsonString(let node): return predicate(Self.materialized(node))
+        case .jsonString(let position): return predicate(Self.materialized(position, in: document))
         case .many(let values): return values.allSatisfy(predicate)
         }
     }
 
-    func contains(where predicate: (K8sValue) -> Bool) -> Bool {
+    func contains(in document: JSONDocument, where predicate: (K8sValue) -> Bool) -> Bool {
         switch self {
         case .failure: return predicate(.notAvailable)
         case .none: return false
         case .one(let value): return predicate(value)
-        case .jsonString(let node): return predicate(Self.materialized(node))
+        case .jsonString(let position): return predicate(Self.materialized(position, in: document))
         case .many(let values): return values.contains(where: predicate)
         }
     }
@@ -92,12 +96,25 @@ enum ExtractedValues: Sendable {
     }
 
     /// §4.2: `<NA>` for none/failure, canonical(v) for one value, `(a,b)` for several.
-    var rendered: String {
+    func rendered(in document: JSONDocument) -> String {
         switch self {
         case .failure, .none: return "<NA>"
         case .one(let value): return value.canonical
-        case .jsonString(let node): return node.string ?? ""
+        case .jsonString(let position): return document.node(at: position).string ?? ""
         case .many(let values): return "(" + values.map(\.canonical).joined(separator: ",") + ")"
+        }
+    }
+
+    /// Appends the UTF-8 of `rendered(in:)` without making a String for it (alert text is written as
+    /// bytes): a string still in the JSON is copied straight from the document.
+    func appendRendered(to out: inout [UInt8], in document: JSONDocument) {
+        switch self {
+        case .jsonString(let position):
+            _ = document.node(at: position).withStringBytes { out.append(contentsOf: $0) }
+        case .one(.string(let text)):
+            out.append(contentsOf: text.utf8)
+        default:
+            out.append(contentsOf: rendered(in: document).utf8)
         }
     }
 }
