@@ -44,7 +44,7 @@ public enum K8sAuditInputError: Error, Sendable, Equatable, CustomStringConverti
 
 public enum K8sAuditDocument {
     /// Parses one document (a JSON line or a webhook body) into its events, in order.
-    public static func events<Bytes: Collection>(from bytes: Bytes) throws(K8sAuditInputError) -> [K8sAuditEvent]
+    public static func events<Bytes: Collection>(from bytes: Bytes) throws(K8sAuditInputError) -> K8sAuditEvents
     where Bytes.Element == UInt8 {
         let document: JSONDocument
         do { document = try JSONDocument(parsing: bytes) } catch { throw .notJSON(error) }
@@ -55,6 +55,33 @@ public enum K8sAuditDocument {
     /// Nil when Falco would reject it (or when it lies before 1970 / after 2262).
     public static func eventTime(parsing stageTimestamp: String) -> UInt64? {
         StageTimestamp.nanoseconds(parsing: stageTimestamp)
+    }
+}
+
+/// The events of one document, in order. A document is almost always one Event: that case is held
+/// inline, so reading a log allocates no array per line.
+public struct K8sAuditEvents: RandomAccessCollection, @unchecked Sendable {
+    enum Storage {
+        case none
+        case one(K8sAuditEvent)
+        case many([K8sAuditEvent])
+    }
+    let storage: Storage
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .none: return 0
+        case .one: return 1
+        case .many(let events): return events.count
+        }
+    }
+    public subscript(position: Int) -> K8sAuditEvent {
+        switch storage {
+        case .one(let event) where position == 0: return event
+        case .many(let events): return events[position]
+        default: preconditionFailure("K8sAuditEvents index \(position) out of range")
+        }
     }
 }
 

@@ -3,18 +3,22 @@ import AuditJSON
 /// Which JSON documents are Kubernetes audit events (§1.2, `parse_k8s_audit_json`): an `Event`, an
 /// `EventList`, or a top-level array of those. Any rejected part rejects the whole document.
 enum AuditDocumentRecognizer {
-    static func events(in root: JSONNode) throws(K8sAuditInputError) -> [K8sAuditEvent] {
+    static func events(in root: JSONNode) throws(K8sAuditInputError) -> K8sAuditEvents {
+        // The usual document, one Event object, needs no array.
+        if root.kind == .object, let kind = root["kind"], kind.stringEquals("Event") {
+            return K8sAuditEvents(storage: .one(try event(root, kindWasRewritten: false, location: "the document")))
+        }
         var events: [K8sAuditEvent] = []
         guard root.kind == .array else {
             try collect(root, into: &events, location: "the document")
-            return events
+            return K8sAuditEvents(storage: events.isEmpty ? .none : .many(events))
         }
         for (position, element) in root.elements.enumerated() {
             let location = "element \(position + 1) of the top-level array"
             guard element.kind != .array else { throw rejected("\(location) is an array (only one level of array is allowed)") }
             try collect(element, into: &events, location: location)
         }
-        return events
+        return K8sAuditEvents(storage: events.isEmpty ? .none : .many(events))
     }
 
     private static func collect(_ value: JSONNode, into events: inout [K8sAuditEvent], location: String) throws(K8sAuditInputError) {
