@@ -16,14 +16,21 @@ enum ParseFailure: Error {
     case numberOverflow(start: Int, end: Int)
 }
 
-/// Open containers: tape index of each, with its child count so far.
+/// Open containers: tape index of each, with its child count so far. It starts in a caller-provided
+/// buffer (on the thread's stack: most documents nest a few levels) and moves to the heap if it grows.
 struct ContainerStack {
-    private var frames: UnsafeMutablePointer<(index: UInt32, children: UInt32)>
-    private var capacity = 64
+    typealias Frame = (index: UInt32, children: UInt32)
+    static let initialCapacity = 64
+    private var frames: UnsafeMutablePointer<Frame>
+    private var capacity: Int
+    private var ownsFrames = false
     private(set) var depth = 0
 
-    init() { frames = .allocate(capacity: capacity) }
-    func deallocate() { frames.deallocate() }
+    init(initial: UnsafeMutableBufferPointer<Frame>) {
+        frames = initial.baseAddress!
+        capacity = initial.count
+    }
+    func deallocate() { if ownsFrames { frames.deallocate() } }
 
     @inline(__always) var isEmpty: Bool { depth == 0 }
     @inline(__always) var topIndex: Int { Int(frames[depth - 1].index) }
@@ -46,10 +53,11 @@ struct ContainerStack {
     }
 
     @inline(never) private mutating func grow() {
-        let bigger = UnsafeMutablePointer<(index: UInt32, children: UInt32)>.allocate(capacity: capacity * 2)
+        let bigger = UnsafeMutablePointer<Frame>.allocate(capacity: capacity * 2)
         bigger.moveInitialize(from: frames, count: depth)
-        frames.deallocate()
+        if ownsFrames { frames.deallocate() }
         frames = bigger
+        ownsFrames = true
         capacity *= 2
     }
 }
@@ -60,7 +68,7 @@ struct TapeParser {
 
     private let input: ScanInput
     private var tape: TapeBuffer
-    private var stack = ContainerStack()
+    private var stack: ContainerStack
     private var p = 0
     /// Start of the last string or number token: nlohmann resets its "last read" text only there.
     private var lastTokenStart = 0
@@ -69,21 +77,26 @@ struct TapeParser {
         guard bytes.count <= maximumDocumentSize else {
             throw JSONParseError(offset: 0, message: "document too large: \(bytes.count) bytes (the limit is 4 GiB)")
         }
-        var parser = TapeParser(input: ScanInput(bytes: bytes.base, count: bytes.count),
-                                tape: TapeBuffer(estimatedFor: bytes.count))
-        defer { parser.stack.deallocate() }
-        do {
-            try parser.run()
-        } catch {
-            parser.tape.deallocate()
-            throw ParseErrorReport.error(for: error, in: parser.input)
+        let result = withUnsafeTemporaryAllocation(of: ContainerStack.Frame.self,
+                                                   capacity: ContainerStack.initialCapacity) { frames in
+            var parser = TapeParser(input: ScanInput(bytes: bytes.base, count: bytes.count),
+                                    tape: TapeBuffer(estimatedFor: bytes.count), stack: ContainerStack(initial: frames))
+            defer { parser.stack.deallocate() }
+            do throws(ParseFailure) {
+                try parser.run()
+                return Result<TapeBuffer, JSONParseError>.success(parser.tape)
+            } catch {
+                parser.tape.deallocate()
+                return .failure(ParseErrorReport.error(for: error, in: parser.input))
+            }
         }
-        return parser.tape
+        return try result.get()
     }
 
-    private init(input: ScanInput, tape: TapeBuffer) {
+    private init(input: ScanInput, tape: TapeBuffer, stack: ContainerStack) {
         self.input = input
         self.tape = tape
+        self.stack = stack
     }
 
     private mutating func run() throws(ParseFailure) {
