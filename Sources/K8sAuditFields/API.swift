@@ -298,13 +298,9 @@ public final class K8sOutputFormat: @unchecked Sendable {
 
     /// The rendered text (§4.2).
     public func render(in context: K8sEventContext) -> String {
-        renderAlert(in: context, withFields: false).text
-    }
-
-    /// `output_fields` pairs: key = field name without index, value = rendered text; keys unique (last
-    /// reference wins), sorted bytewise.
-    public func outputFields(in context: K8sEventContext) -> [(key: String, value: String)] {
-        renderAlert(in: context, withFields: true).fields
+        var bytes: [UInt8] = []
+        render(in: context, appendingTo: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `render(in:)` appended as UTF-8 to `out`, making no String (the text alerts of `pspctl watch`).
@@ -317,24 +313,29 @@ public final class K8sOutputFormat: @unchecked Sendable {
         }
     }
 
-    /// The text and, when asked, the `output_fields` pairs, rendering every field once.
-    public func renderAlert(in context: K8sEventContext, withFields: Bool) -> (text: String, fields: [(key: String, value: String)]) {
+    /// `output_fields` pairs: key = field name without index, value = rendered text; keys unique (last
+    /// reference wins), sorted bytewise.
+    public func outputFields(in context: K8sEventContext) -> [(key: String, value: String)] {
+        renderAlert(in: context).fields
+    }
+
+    /// The text and the `output_fields` pairs of a JSON alert, rendering every field once.
+    public func renderAlert(in context: K8sEventContext) -> (text: String, fields: [(key: String, value: String)]) {
         var text = ""
         text.reserveCapacity(256)
         var renderedPieces: [String] = []
-        if withFields { renderedPieces.reserveCapacity(pieces.count) }
+        renderedPieces.reserveCapacity(pieces.count)
         for piece in pieces {
             switch piece {
             case .literal(let literal):
                 text += literal
-                if withFields { renderedPieces.append("") }
+                renderedPieces.append("")
             case .field(let reference):
                 let rendered = reference.render(in: context)
                 text += rendered
-                if withFields { renderedPieces.append(rendered) }
+                renderedPieces.append(rendered)
             }
         }
-        guard withFields else { return (text, []) }
         return (text, outputFieldPlan.map { (key: $0.key, value: renderedPieces[$0.piece]) })
     }
 }

@@ -9,44 +9,42 @@ public struct AlertFormatter: Sendable {
 
     /// One alert line (without the trailing newline).
     public func format(_ rule: CompiledRule, _ context: K8sEventContext) -> String {
-        guard let format = rule.k8sAlertFormat else { return "" }
-        guard style == .json else { return format.render(in: context) }
-        let (text, fields) = format.renderAlert(in: context, withFields: true)
-        var json: [UInt8] = []
-        json.reserveCapacity(text.utf8.count * 2 + 256)
-        json += #"{"output":"#.utf8
-        Self.appendEscaped(text, to: &json, upperHex: true)
-        json += #","priority":"#.utf8
-        Self.appendEscaped(rule.priority.name, to: &json, upperHex: true)
-        json += #","rule":"#.utf8
-        Self.appendEscaped(rule.name, to: &json, upperHex: true)
-        json += #","source":"#.utf8
-        Self.appendEscaped(rule.source.rawValue, to: &json, upperHex: true)
-        json += #","tags":["#.utf8
-        for (i, tag) in rule.tags.enumerated() {
-            if i > 0 { json.append(UInt8(ascii: ",")) }
-            Self.appendEscaped(tag, to: &json, upperHex: true)
-        }
-        json += #"],"time":""#.utf8
-        json += context.event.alertTime.utf8
-        json += #"", "output_fields": {"#.utf8
-        for (i, field) in fields.enumerated() {
-            if i > 0 { json.append(UInt8(ascii: ",")) }
-            Self.appendEscaped(field.key, to: &json, upperHex: false)
-            json.append(UInt8(ascii: ":"))
-            Self.appendEscaped(field.value, to: &json, upperHex: false)
-        }
-        json += "}}".utf8
-        return String(decoding: json, as: UTF8.self)
+        var bytes: [UInt8] = []
+        write(rule, context, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `format(rule, context)` appended as UTF-8 to `out`; text alerts are rendered straight into it.
+    /// The alert line appended as UTF-8 to `out`: text alerts are rendered straight into it.
     public func write(_ rule: CompiledRule, _ context: K8sEventContext, to out: inout [UInt8]) {
-        if style == .text, let format = rule.k8sAlertFormat {
+        guard let format = rule.k8sAlertFormat else { return }
+        guard style == .json else {
             format.render(in: context, appendingTo: &out)
-        } else {
-            out.append(contentsOf: self.format(rule, context).utf8)
+            return
         }
+        let (text, fields) = format.renderAlert(in: context)
+        out += #"{"output":"#.utf8
+        Self.appendEscaped(text, to: &out, upperHex: true)
+        out += #","priority":"#.utf8
+        Self.appendEscaped(rule.priority.name, to: &out, upperHex: true)
+        out += #","rule":"#.utf8
+        Self.appendEscaped(rule.name, to: &out, upperHex: true)
+        out += #","source":"#.utf8
+        Self.appendEscaped(rule.source.rawValue, to: &out, upperHex: true)
+        out += #","tags":["#.utf8
+        for (i, tag) in rule.tags.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            Self.appendEscaped(tag, to: &out, upperHex: true)
+        }
+        out += #"],"time":""#.utf8
+        out += context.event.alertTime.utf8
+        out += #"", "output_fields": {"#.utf8
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            Self.appendEscaped(field.key, to: &out, upperHex: false)
+            out.append(UInt8(ascii: ":"))
+            Self.appendEscaped(field.value, to: &out, upperHex: false)
+        }
+        out += "}}".utf8
     }
 
     /// JSON string escaping of the envelope (JsonCpp 0.10.6: control bytes as upper-case `\u00XX`) and of
