@@ -8,11 +8,13 @@ scripts/install-deps.sh
 swift build -c release --product pspctl >&2
 bin=.build/release/pspctl
 falco_rules=../shared/fixtures/falco-0.31.1/rules/k8s_audit_rules.yaml
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 echo "== Falco's k8s_audit_rules.yaml on examples/audit.jsonl" >&2
 TZ=UTC "$bin" watch --rules "$falco_rules" --audit-log examples/audit.jsonl
 echo "== examples/psp-no-privileged.yaml converted, on the same log" >&2
-"$bin" convert --psp-path examples/psp-no-privileged.yaml --rules-path - > "${TMPDIR:-/tmp}/pspctl-example-rules.yaml"
-TZ=UTC "$bin" watch --rules "${TMPDIR:-/tmp}/pspctl-example-rules.yaml" --audit-log examples/audit.jsonl
+"$bin" convert --psp-path examples/psp-no-privileged.yaml --rules-path - > "$work/rules.yaml"
+TZ=UTC "$bin" watch --rules "$work/rules.yaml" --audit-log examples/audit.jsonl
 echo "== Pod Security Standards restricted (latest) on the same log" >&2
-"$bin" convert --standard restricted --standard-version latest --rules-path - > "${TMPDIR:-/tmp}/pspctl-example-pss.yaml"
-TZ=UTC "$bin" watch --rules "${TMPDIR:-/tmp}/pspctl-example-pss.yaml" --audit-log examples/audit.jsonl
+"$bin" convert --standard restricted --standard-version latest --rules-path - > "$work/pss.yaml"
+TZ=UTC "$bin" watch --rules "$work/pss.yaml" --audit-log examples/audit.jsonl

@@ -5,14 +5,8 @@ import TestSupport
 
 /// `pspctl convert` as a user runs it.
 final class ConvertCommandTests: XCTestCase {
-    private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pspctl-convert-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     func testWritesRulesAndSummary() throws {
-        let directory = try temporaryDirectory()
+        let directory = try ScratchDirectory.make()
         let pspPath = directory.appendingPathComponent("psp.yaml").path
         try PSPFixtures.noPrivileged.write(toFile: pspPath, atomically: true, encoding: .utf8)
         let rulesPath = directory.appendingPathComponent("rules.yaml").path
@@ -28,7 +22,7 @@ final class ConvertCommandTests: XCTestCase {
     }
 
     func testDefaultRulesPathAndQuiet() throws {
-        let directory = try temporaryDirectory()
+        let directory = try ScratchDirectory.make()
         let pspPath = try Pspctl.temporaryFile(PSPFixtures.noPrivileged)
         let result = try Pspctl.run(["convert", "--psp-path", pspPath, "--quiet"], currentDirectory: directory)
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -57,7 +51,7 @@ final class ConvertCommandTests: XCTestCase {
             (PSPFixtures.psp(images: "nginx", spec: ""), "pspctl convert: metadata.annotations[\"falco-rules-psp-images\"]: \"nginx\" is not a list"),
         ]
         for (psp, message) in cases {
-            let directory = try temporaryDirectory()
+            let directory = try ScratchDirectory.make()
             let pspPath = directory.appendingPathComponent("psp.yaml").path
             try psp.write(toFile: pspPath, atomically: true, encoding: .utf8)
             let fresh = directory.appendingPathComponent("new.yaml").path
@@ -75,7 +69,7 @@ final class ConvertCommandTests: XCTestCase {
     }
 
     func testReadAndWriteErrors() throws {
-        let directory = try temporaryDirectory()
+        let directory = try ScratchDirectory.make()
         var result = try Pspctl.run(["convert", "--psp-path", directory.appendingPathComponent("missing.yaml").path, "--rules-path", "-"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.hasPrefix("pspctl convert: cannot read "), result.stderr)

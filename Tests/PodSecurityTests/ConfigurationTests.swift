@@ -1,5 +1,6 @@
 import Foundation
 import PodSecurity
+import TestSupport
 import XCTest
 
 /// Reading PSA's configuration file (spec §6.8).
@@ -46,8 +47,7 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testAConfigurationByAbsolutePath() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pss-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectory.make()
         let file = directory.appendingPathComponent("podsecurity.yaml")
         try (header + "exemptions:\n  namespaces: [kube-system]\n").write(to: file, atomically: true, encoding: .utf8)
         let admission = "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  path: "

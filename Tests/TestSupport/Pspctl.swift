@@ -69,9 +69,7 @@ public enum Pspctl {
 
     /// Writes `contents` to a fresh temporary file and returns its path.
     public static func temporaryFile(_ contents: String, suffix: String = ".yaml") throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pspctl-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent("file\(suffix)")
+        let url = try ScratchDirectory.make().appendingPathComponent("file\(suffix)")
         try contents.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
