@@ -43,21 +43,12 @@ enum RequestURIParamField {
             let byte = text[position]
             guard byte == UInt8(ascii: "%") else { decoded.append(byte); position += 1; continue }
             guard position + 2 < text.endIndex,
-                  let high = hexValue(text[position + 1]), let low = hexValue(text[position + 2]) else {
+                  let high = ByteText.hexDigitValue(text[position + 1]), let low = ByteText.hexDigitValue(text[position + 2]) else {
                 throw K8sEvaluationError(message: "ka.uri.param: invalid percent-encoding in query parameter name \"\(String(decoding: text, as: UTF8.self))\"")
             }
             decoded.append(high << 4 | low)
             position += 3
         }
         return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

@@ -58,15 +58,19 @@ enum StageTimestamp {
             return (from...to).contains(value) ? value : nil
         }
 
-        /// A C `%lf` decimal number read exactly, as signed nanoseconds: optional whitespace and sign,
-        /// digits with an optional fraction, an optional exponent. Digits beyond the nanosecond are cut off.
-        /// (`inf`, `nan` and hexadecimal seconds, which `%lf` also reads, are not times: rejected.)
+        /// A C `%lf` number read exactly, as signed nanoseconds: optional whitespace and sign, then
+        /// digits with an optional fraction and an optional exponent, or a hexadecimal float (`0x10`,
+        /// `0x1.8p3`). Digits beyond the nanosecond are cut off. (`inf` and `nan`, which `%lf` also reads,
+        /// are not times: rejected.)
         mutating func decimalSeconds() -> Int64? {
             while let byte = current, ValueClassifier.isCSpace(byte) { position += 1 }
             var negative = false
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") {
                 negative = current == UInt8(ascii: "-")
                 position += 1
+            }
+            if startsHexadecimalNumber {
+                return hexadecimalNanoseconds().map { negative ? -$0 : $0 }
             }
             // The digits are read in place: the integer part, then the fraction after the point.
             let integerStart = position
@@ -116,6 +120,62 @@ enum StageTimestamp {
                 }
             }
             return negative ? -nanoseconds : nanoseconds
+        }
+
+        /// `0x` or `0X` followed by a hex digit, or by `.` and a hex digit (otherwise `%lf` reads the `0`
+        /// alone, as a decimal).
+        private var startsHexadecimalNumber: Bool {
+            func byte(_ offset: Int) -> UInt8? { position + offset < bytes.count ? bytes[position + offset] : nil }
+            guard byte(0) == UInt8(ascii: "0"), byte(1) == UInt8(ascii: "x") || byte(1) == UInt8(ascii: "X") else { return false }
+            let next = byte(2) == UInt8(ascii: ".") ? byte(3) : byte(2)
+            return next.flatMap(ByteText.hexDigitValue) != nil
+        }
+
+        /// The hexadecimal float after `0x` (hex digits, optional `.` fraction, optional binary exponent
+        /// `p±N`) in whole nanoseconds, exactly (a hex float is a binary fraction); nil when out of range.
+        private mutating func hexadecimalNanoseconds() -> Int64? {
+            position += 2
+            var mantissa: UInt64 = 0, binaryExponent = 0, inFraction = false
+            while let byte = current {
+                if byte == UInt8(ascii: "."), !inFraction { inFraction = true; position += 1; continue }
+                guard let digit = ByteText.hexDigitValue(byte) else { break }
+                if mantissa >> 56 == 0 {
+                    mantissa = mantissa << 4 | UInt64(digit)
+                    if inFraction { binaryExponent -= 4 }
+                } else if !inFraction {
+                    binaryExponent += 4   // integer digits beyond the mantissa's precision still scale it
+                }
+                position += 1
+            }
+            if current == UInt8(ascii: "p") || current == UInt8(ascii: "P") {
+                var exponentReader = self
+                exponentReader.position += 1
+                var exponentNegative = false
+                if exponentReader.current == UInt8(ascii: "+") || exponentReader.current == UInt8(ascii: "-") {
+                    exponentNegative = exponentReader.current == UInt8(ascii: "-")
+                    exponentReader.position += 1
+                }
+                // Without digits the `p` is not part of the number (C reads `0x1pZ` as 1).
+                if exponentReader.isDigit(exponentReader.current) {
+                    var exponent = 0
+                    while exponentReader.isDigit(exponentReader.current) {
+                        exponent = min(exponent * 10 + Int(exponentReader.bytes[exponentReader.position] - 0x30), 100_000)
+                        exponentReader.position += 1
+                    }
+                    binaryExponent += exponentNegative ? -exponent : exponent
+                    self = exponentReader
+                }
+            }
+            guard mantissa != 0 else { return 0 }
+            let scaled = UInt128(mantissa) * UInt128(nanosecondsPerSecond)
+            let nanoseconds: UInt128
+            if binaryExponent >= 0 {
+                guard binaryExponent < 64, scaled <= UInt128(Int64.max) >> binaryExponent else { return nil }
+                nanoseconds = scaled << binaryExponent
+            } else {
+                nanoseconds = -binaryExponent < 128 ? scaled >> -binaryExponent : 0
+            }
+            return nanoseconds <= UInt128(Int64.max) ? Int64(nanoseconds) : nil
         }
 
         /// `±HH:MM`, `±HHMM` or `±HH` right after the seconds; nil (offset 0) for `Z`, nothing, or anything
