@@ -270,8 +270,11 @@ struct FirstPass {
 
     /// Falco trims only space characters from outputs (so folded `>` outputs lose their newline).
     private func trimmedSpaces(_ text: String) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" }
-        return String(text.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+        // Bytewise, as C's isspace: a CRLF is two spaces here (it is one Swift Character).
+        let isSpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+        guard let first = text.utf8.firstIndex(where: { !isSpace($0) }),
+              let last = text.utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(text[first...last])
     }
 
     private func describe(_ node: YAMLNode) -> String {
