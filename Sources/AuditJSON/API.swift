@@ -51,9 +51,16 @@ public final class JSONDocument: @unchecked Sendable {
     let tapeCount: Int
 
     /// Parses exactly one JSON text (surrounding JSON whitespace allowed, nothing else after it).
-    public init<Bytes: Collection>(parsing bytes: Bytes) throws(JSONParseError) where Bytes.Element == UInt8 {
+    public convenience init<Bytes: Collection>(parsing bytes: Bytes) throws(JSONParseError) where Bytes.Element == UInt8 {
         let copy = bytes.withContiguousStorageIfAvailable { PaddedBytes(copying: $0) }
             ?? Array(bytes).withUnsafeBufferPointer { PaddedBytes(copying: $0) }
+        try self.init(taking: copy)
+    }
+    /// `init(parsing:)` for bytes in memory, without the generic dispatch (the per-line hot path).
+    public convenience init(parsing bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
+        try self.init(taking: PaddedBytes(copying: bytes))
+    }
+    private init(taking copy: PaddedBytes) throws(JSONParseError) {
         do {
             let parsed = try TapeParser.parse(copy)
             tape = parsed.base
@@ -257,6 +264,26 @@ extension JSONDocument {
     public func node(at position: JSONPosition) -> JSONNode {
         precondition(position.index >= 0 && position.index < tapeCount, "JSONPosition of another document")
         return JSONNode(document: self, index: position.index)
+    }
+
+    /// `node(at: position).withStringBytes(body)` without making a node (a node retains its document).
+    @inlinable
+    public func withStringBytes<R>(at position: JSONPosition, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        var result: R?
+        visitStringBytes(at: position) { result = body($0) }
+        return result
+    }
+
+    @usableFromInline
+    func visitStringBytes(at position: JSONPosition, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        precondition(position.index >= 0 && position.index < tapeCount, "JSONPosition of another document")
+        guard tape[position.index].tag == .string else { return }
+        withStringBytes(at: position.index, body)
+    }
+
+    /// `node(at: position).string` without making a node.
+    public func string(at position: JSONPosition) -> String? {
+        withStringBytes(at: position) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `node(at: start).descendant(along: steps)`, without making the start node.

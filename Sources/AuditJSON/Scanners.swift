@@ -84,12 +84,9 @@ struct ScanInput {
         var p = start + 1
         var hasEscapes = false
         while true {
-            let special = Self.specialByteMask(UnsafeRawPointer(bytes + p).loadUnaligned(as: UInt64.self))
-            if special == 0 {
-                p += 8
-                continue
-            }
-            p += special.trailingZeroBitCount >> 3
+            let offset = Self.firstSpecialByte(in: UnsafeRawPointer(bytes + p).loadUnaligned(as: SIMD16<Int8>.self))
+            p += offset
+            if offset == 16 { continue }
             let c = bytes[p]
             if c == ASCII.quote { return (p + 1, hasEscapes) }
             if c == ASCII.backslash {
@@ -103,17 +100,18 @@ struct ScanInput {
         }
     }
 
-    /// Marks (high bit of each byte) every byte that is `"`, `\`, below 0x20 or non-ASCII. Borrows can
-    /// mark extra bytes only *above* a genuinely special one, so the lowest mark is always exact.
-    @inline(__always) static func specialByteMask(_ word: UInt64) -> UInt64 {
-        let littleEndianWord = UInt64(littleEndian: word)
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = littleEndianWord ^ (ones &* UInt64(ASCII.quote))
-        let backslashes = littleEndianWord ^ (ones &* UInt64(ASCII.backslash))
-        let zeroInQuotes = (quotes &- ones) & ~quotes
-        let zeroInBackslashes = (backslashes &- ones) & ~backslashes
-        let controls = (littleEndianWord &- ones &* 0x20) & ~littleEndianWord
-        return (zeroInQuotes | zeroInBackslashes | controls | littleEndianWord) & highs
+    /// Offset (0…15) of the first byte of `chunk` that is `"`, `\`, below 0x20 or non-ASCII; 16 if none.
+    /// Read as signed bytes, both control characters and non-ASCII bytes are below 0x20, so three SSE2
+    /// compares classify 16 bytes at once.
+    @inline(__always) static func firstSpecialByte(in chunk: SIMD16<Int8>) -> Int {
+        let control = SIMD16<Int8>(repeating: 0x20), quote = SIMD16<Int8>(repeating: 0x22)
+        let backslash = SIMD16<Int8>(repeating: 0x5C)
+        let special = (chunk .< control) .| (chunk .== quote) .| (chunk .== backslash)
+        // A mask lane is all ones or all zeros: the lowest set byte of the low or high half is the answer.
+        let halves = unsafeBitCast(special, to: SIMD2<UInt64>.self)
+        if halves[0] != 0 { return halves[0].trailingZeroBitCount >> 3 }
+        if halves[1] != 0 { return 8 + halves[1].trailingZeroBitCount >> 3 }
+        return 16
     }
 
     /// `p` is at a backslash; returns the index after the escape sequence.

@@ -61,8 +61,8 @@ struct TapeBuffer {
 }
 
 /// The bytes a document owns: a copy of the input followed by zeroed padding, so the scanners may read
-/// a whole 8-byte word (or a few bytes of lookahead) past any position without bounds checks. Zero is
-/// never valid at those places, so the padding always ends a scan as "end of input".
+/// a whole 16-byte chunk (or a few bytes of lookahead) from any position up to the end without bounds
+/// checks. Zero is never valid at those places, so the padding always ends a scan as "end of input".
 struct PaddedBytes {
     static let padding = 16
     let base: UnsafeMutablePointer<UInt8>

@@ -79,13 +79,16 @@ public enum TimestampText {
 
         /// A non-negative number in decimal, zero-padded to `width` digits.
         mutating func appendNumber(_ number: Int64, width: Int) {
-            var digits = 1, scale: Int64 = 1
-            while number / scale >= 10 { scale *= 10; digits += 1 }
-            for _ in digits..<max(width, digits) { append(UInt8(ascii: "0")) }
-            while scale > 0 {
-                append(UInt8(ascii: "0") + UInt8(number / scale % 10))
-                scale /= 10
+            var digits = 1, rest = number
+            while rest >= 10 { rest /= 10; digits += 1 }
+            let length = max(width, digits)
+            // Written from the last digit back; division by the constant 10 compiles to a multiply.
+            var value = number
+            for position in stride(from: count + length - 1, through: count, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
             }
+            count += length
         }
 
         mutating func appendTime(_ parts: Parts) {

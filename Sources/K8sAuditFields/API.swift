@@ -46,8 +46,15 @@ public enum K8sAuditDocument {
     /// Parses one document (a JSON line or a webhook body) into its events, in order.
     public static func events<Bytes: Collection>(from bytes: Bytes) throws(K8sAuditInputError) -> K8sAuditEvents
     where Bytes.Element == UInt8 {
+        try events { () throws(JSONParseError) in try JSONDocument(parsing: bytes) }
+    }
+    /// `events(from:)` for bytes in memory, without the generic dispatch (the per-line hot path).
+    public static func events(from bytes: UnsafeBufferPointer<UInt8>) throws(K8sAuditInputError) -> K8sAuditEvents {
+        try events { () throws(JSONParseError) in try JSONDocument(parsing: bytes) }
+    }
+    private static func events(parsing parse: () throws(JSONParseError) -> JSONDocument) throws(K8sAuditInputError) -> K8sAuditEvents {
         let document: JSONDocument
-        do { document = try JSONDocument(parsing: bytes) } catch { throw .notJSON(error) }
+        do { document = try parse() } catch { throw .notJSON(error) }
         return try AuditDocumentRecognizer.events(in: document.root)
     }
 
@@ -218,12 +225,12 @@ public final class K8sFieldReference: @unchecked Sendable {
 
     /// V for the event of `context` (memoised per event).
     public func extraction(in context: K8sEventContext) throws(K8sEvaluationError) -> K8sExtraction {
-        try context.withValues(of: self) { $0.extraction(in: context.event.object.document) }
+        try context.withValues(of: self) { $0.extraction(in: context.document) }
     }
 
     /// `render(in:)` appended as UTF-8 to `out`.
     func appendRendered(in context: K8sEventContext, to out: inout [UInt8]) {
-        let document = context.event.object.document
+        let document = context.document
         do {
             try context.withValues(of: self) { $0.appendRendered(to: &out, in: document) }
         } catch {
@@ -233,7 +240,7 @@ public final class K8sFieldReference: @unchecked Sendable {
 
     /// The rendered text of §4.2 (`<NA>`, `v` or `(a,b)`); an evaluation error renders as `<NA>`.
     public func render(in context: K8sEventContext) -> String {
-        let document = context.event.object.document
+        let document = context.document
         return (try? context.withValues(of: self) { $0.rendered(in: document) }) ?? ExtractedValues.failure.rendered(in: document)
     }
 }
@@ -248,6 +255,8 @@ public final class K8sEventContext {
     var failures: [Int: K8sEvaluationError] = [:]
     /// Nodes many fields start from, resolved once.
     var anchors = EventAnchorCache()
+    /// The event's document (read through `event`'s `let`s, so the hot path borrows it: no retain).
+    var document: JSONDocument { event.object.document }
     public init(event: K8sAuditEvent) {
         self.event = event
         memo = FieldMemo(count: FieldSlotTable.shared.count)
@@ -270,7 +279,7 @@ public final class K8sCheck: @unchecked Sendable {
     }
 
     public func evaluate(in context: K8sEventContext) throws(K8sEvaluationError) -> Bool {
-        try context.withValues(of: reference) { compiled.evaluate($0, in: context.event.object.document) }
+        try context.withValues(of: reference) { compiled.evaluate($0, in: context.document) }
     }
 }
 
@@ -307,7 +316,7 @@ public final class K8sOutputFormat: @unchecked Sendable {
     public func render(in context: K8sEventContext, appendingTo out: inout [UInt8]) {
         for piece in pieces {
             switch piece {
-            case .literal(let literal): out.append(contentsOf: literal.utf8)
+            case .literal(_, let utf8): out.append(contentsOf: utf8)
             case .field(let reference): reference.appendRendered(in: context, to: &out)
             }
         }
@@ -327,7 +336,7 @@ public final class K8sOutputFormat: @unchecked Sendable {
         renderedPieces.reserveCapacity(pieces.count)
         for piece in pieces {
             switch piece {
-            case .literal(let literal):
+            case .literal(let literal, _):
                 text += literal
                 renderedPieces.append("")
             case .field(let reference):

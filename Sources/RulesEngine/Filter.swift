@@ -17,6 +17,7 @@ indirect enum Filter: @unchecked Sendable {
 /// plain integers instead of retaining and releasing tree nodes (the hot path of `pspctl watch`).
 /// Identical subtrees are stored once and their result kept per event: Falco's macros (`kevt`,
 /// `kcreate`, `pod` …) are expanded into almost every rule, but each is evaluated once per event.
+/// Equality checks of one field against different words are decided together (`K8sEqualitySwitch`).
 struct K8sFilterProgram: @unchecked Sendable {
     private struct Node: Hashable {
         enum Kind: UInt8 { case and, or, not, check }
@@ -41,13 +42,35 @@ struct K8sFilterProgram: @unchecked Sendable {
     /// And/or nodes by their member list (their `first` depends on where the list was stored).
     private var groupIndex: [GroupKey: Int32] = [:]
     private struct GroupKey: Hashable { let kind: Node.Kind; let members: [Int32] }
-    /// Root node of each program entry, in the order they were added.
+    /// Root node of each program entry, in the order of the filters.
     private(set) var roots: [Int32] = []
+    /// The node of each check (by index in `checks`).
+    private var checkNodes: [Int32] = []
+    private var switchTable = SwitchTable(switches: [], checkCount: 0, checkNodes: [])
 
-    /// Adds a filter; returns its entry number.
-    mutating func add(_ filter: Filter) -> Int {
-        roots.append(append(filter))
-        return roots.count - 1
+    /// The equality switches over the checks (one object, so a walk holds it with one reference).
+    private final class SwitchTable: @unchecked Sendable {
+        let switches: [K8sEqualitySwitch]
+        /// The switch (index in `switches`) of each check, -1 for none.
+        let switchOfCheck: [Int32]
+        let checkNodes: [Int32]
+
+        init(switches: [K8sEqualitySwitch], checkCount: Int, checkNodes: [Int32]) {
+            self.switches = switches
+            self.checkNodes = checkNodes
+            var switchOfCheck = [Int32](repeating: -1, count: checkCount)
+            for (index, checkSwitch) in switches.enumerated() {
+                for member in checkSwitch.members { switchOfCheck[member] = Int32(index) }
+            }
+            self.switchOfCheck = switchOfCheck
+        }
+    }
+
+    /// The program of `filters`; entry `i` is filter `i`.
+    init(_ filters: [Filter]) {
+        roots = filters.map { append($0) }
+        switchTable = SwitchTable(switches: K8sEqualitySwitch.switches(over: Array(checks)),
+                                  checkCount: checks.count, checkNodes: checkNodes)
     }
 
     private mutating func append(_ filter: Filter) -> Int32 {
@@ -61,8 +84,9 @@ struct K8sFilterProgram: @unchecked Sendable {
                 unretained.append(Unmanaged.passUnretained(check))
                 index = Int32(checks.count - 1)
                 checkIndex[comparison] = index
+                checkNodes.append(intern(Node(kind: .check, first: index, count: 0)))
             }
-            return intern(Node(kind: .check, first: index, count: 0))
+            return checkNodes[Int(index)]
         case .syscall:
             // Never part of a k8s program; an impossible member evaluates to false.
             return group(.or, [])
@@ -104,10 +128,14 @@ struct K8sFilterProgram: @unchecked Sendable {
             try children.withUnsafeBufferPointer { (children) throws(K8sEvaluationError) in
                 try unretained.withUnsafeBufferPointer { (checks) throws(K8sEvaluationError) in
                     try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: nodes.count) { (results) throws(K8sEvaluationError) in
-                        results.initialize(repeating: Walker.unknown)
-                        let walker = Walker(nodes: nodes, children: children, checks: checks, results: results, context: context)
-                        for entry in order where try walker.evaluate(roots[entry]) {
-                            if !onMatch(entry) { return }
+                        try withUnsafeTemporaryAllocation(of: Bool.self, capacity: switchTable.switches.count) { (switchTried) throws(K8sEvaluationError) in
+                            results.initialize(repeating: Walker.unknown)
+                            switchTried.initialize(repeating: false)
+                            let walker = Walker(nodes: nodes, children: children, checks: checks, switchTable: switchTable,
+                                                results: results, switchTried: switchTried, context: context)
+                            for entry in order where try walker.evaluate(roots[entry]) {
+                                if !onMatch(entry) { return }
+                            }
                         }
                     }
                 }
@@ -119,8 +147,11 @@ struct K8sFilterProgram: @unchecked Sendable {
         let nodes: UnsafeBufferPointer<Node>
         let children: UnsafeBufferPointer<Int32>
         let checks: UnsafeBufferPointer<Unmanaged<K8sCheck>>
+        let switchTable: SwitchTable
         /// Per-event results of the (shared) nodes: unknown, false or true.
         let results: UnsafeMutableBufferPointer<UInt8>
+        /// Per event: whether each switch was consulted (it decides its members at most once).
+        let switchTried: UnsafeMutableBufferPointer<Bool>
         let context: K8sEventContext
         static let unknown: UInt8 = 2
 
@@ -135,6 +166,7 @@ struct K8sFilterProgram: @unchecked Sendable {
         private func evaluateUncached(_ node: Node) throws(K8sEvaluationError) -> Bool {
             switch node.kind {
             case .check:
+                if let decided = try decideBySwitch(check: Int(node.first)) { return decided }
                 var result = Result<Bool, K8sEvaluationError>.success(false)
                 checks[Int(node.first)]._withUnsafeGuaranteedRef { check in
                     do throws(K8sEvaluationError) {
@@ -157,6 +189,19 @@ struct K8sFilterProgram: @unchecked Sendable {
                 }
                 return false
             }
+        }
+
+        /// The result of check `index` when its switch decides it; the switch then records every member.
+        private func decideBySwitch(check index: Int) throws(K8sEvaluationError) -> Bool? {
+            let switchIndex = Int(switchTable.switchOfCheck[index])
+            guard switchIndex >= 0, !switchTried[switchIndex] else { return nil }
+            switchTried[switchIndex] = true
+            let checkSwitch = switchTable.switches[switchIndex]
+            guard case .decided(let holding) = try checkSwitch.decide(in: context) else { return nil }
+            for member in checkSwitch.members {
+                results[Int(switchTable.checkNodes[member])] = member == holding ? 1 : 0
+            }
+            return index == holding
         }
     }
 }

@@ -22,7 +22,7 @@ public final class RulesEngine: @unchecked Sendable {
     /// Every loaded rule, in evaluation order (order of first definition).
     public private(set) var rules: [CompiledRule] = []
     /// What evaluating an audit event needs, replaced as a whole by each load.
-    private var k8sPlan = K8sEvaluationPlan(program: K8sFilterProgram(), entryRule: [], rules: [])
+    private var k8sPlan = K8sEvaluationPlan(program: K8sFilterProgram([]), entryRule: [], rules: [])
 
     public init(options: Options = Options()) {
         self.options = options
@@ -68,14 +68,14 @@ public final class RulesEngine: @unchecked Sendable {
             warnings += output.warnings
             definitions = next
             rules = output.rules
-            var program = K8sFilterProgram()
+            var filters: [Filter] = []
             var entryRule: [Int] = []
             for (index, rule) in rules.enumerated() where rule.source == .k8sAudit && rule.enabled {
                 guard let filter = rule.filter else { continue }
-                _ = program.add(filter)
+                filters.append(filter)
                 entryRule.append(index)
             }
-            k8sPlan = K8sEvaluationPlan(program: program, entryRule: entryRule, rules: rules)
+            k8sPlan = K8sEvaluationPlan(program: K8sFilterProgram(filters), entryRule: entryRule, rules: rules)
         } catch {
             throw RulesLoadError(file: name, message: error.message, context: error.context)
         }

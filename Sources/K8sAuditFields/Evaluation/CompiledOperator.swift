@@ -59,7 +59,7 @@ enum CompiledOperator: Sendable {
     /// The operator's result for V; `document` is the event's (V may point into it).
     func evaluate(_ values: ExtractedValues, in document: JSONDocument) -> Bool {
         if case .jsonString(let position) = values,
-           let result = document.node(at: position).withStringBytes({ evaluateInPlace(string: $0) }) ?? nil {
+           let result = document.withStringBytes(at: position, { evaluateInPlace(string: $0) }) ?? nil {
             return result
         }
         switch self {

@@ -79,6 +79,6 @@ struct AnchoredPath: Sendable {
 
     func resolve(in context: K8sEventContext) -> JSONNode? {
         guard let start = context.anchors.position(anchor, in: context.event) else { return nil }
-        return context.event.object.document.descendant(of: start, along: rest.steps)
+        return context.document.descendant(of: start, along: rest.steps)
     }
 }

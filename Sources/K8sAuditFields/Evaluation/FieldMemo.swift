@@ -3,7 +3,7 @@ import Foundation
 /// The memoised extractions of one event context, one slot per field reference. A state byte per slot
 /// says whether its values are extracted yet; the values themselves sit in separate typed storage,
 /// initialised only for ready slots, so a read is a load of the values alone (no enum payload to bind
-/// and copy out) and teardown visits only the slots that were used.
+/// and copy out). The ready slots are also listed, so teardown visits only the few an event used.
 struct FieldMemo {
     enum State: UInt8 { case pending, ready, failed }
 
@@ -11,21 +11,35 @@ struct FieldMemo {
     let states: UnsafeMutablePointer<State>
     /// Initialised exactly where `states` is `.ready`.
     let values: UnsafeMutablePointer<ExtractedValues>
+    /// The number of ready slots, then the ready slots in the order they were filled. Kept in the
+    /// storage, not in a stored property, so the memo stays immutable (the context holds it as a `let`).
+    private let readyList: UnsafeMutablePointer<Int>
 
     init(count: Int) {
         self.count = count
-        // One allocation per event for both: the values, then the states after them.
+        // One allocation per event for all three: the values, the ready list, then the states.
         let valuesSize = count * MemoryLayout<ExtractedValues>.stride
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: valuesSize + count,
+        let listSize = (count + 1) * MemoryLayout<Int>.stride
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: valuesSize + listSize + count,
                                                        alignment: MemoryLayout<ExtractedValues>.alignment)
         values = storage.bindMemory(to: ExtractedValues.self, capacity: count)
-        states = (storage + valuesSize).bindMemory(to: State.self, capacity: count)
+        readyList = (storage + valuesSize).bindMemory(to: Int.self, capacity: count + 1)
+        readyList.initialize(to: 0)
+        states = (storage + valuesSize + listSize).bindMemory(to: State.self, capacity: count)
         states.initialize(repeating: .pending, count: count)
+    }
+
+    /// Stores the values of a pending slot.
+    func fill(_ slot: Int, with extracted: ExtractedValues) {
+        (values + slot).initialize(to: extracted)
+        states[slot] = .ready
+        readyList[0] += 1
+        readyList[readyList[0]] = slot
     }
 
     /// Frees the storage (the owning context's deinit).
     func release() {
-        for slot in 0..<count where states[slot] == .ready { (values + slot).deinitialize(count: 1) }
+        for i in 0..<readyList[0] { (values + readyList[1 + i]).deinitialize(count: 1) }
         UnsafeMutableRawPointer(values).deallocate()
     }
 }
@@ -86,8 +100,7 @@ extension K8sEventContext {
                 failures[slot] = error
                 throw error
             }
-            (memo.values + slot).initialize(to: values)
-            memo.states[slot] = .ready
+            memo.fill(slot, with: values)
             return body(values)
         }
     }

@@ -1,6 +1,7 @@
 /// One part of a parsed output format.
 enum OutputPiece {
-    case literal(String)
+    /// Literal text, kept as UTF-8 too: text alerts append it as bytes.
+    case literal(String, utf8: [UInt8])
     case field(K8sFieldReference)
 }
 
@@ -18,7 +19,7 @@ struct OutputFormatParser {
         let recognizer = FieldNameRecognizer(registry: registry)
         while position < bytes.count {
             guard bytes[position] == UInt8(ascii: "%") else { position += 1; continue }
-            if literalStart < position { pieces.append(.literal(String(decoding: bytes[literalStart..<position], as: UTF8.self))) }
+            if literalStart < position { pieces.append(Self.literal(bytes[literalStart..<position])) }
             let rest = bytes[(position + 1)...]
             guard let recognised = try recognizer.recognize(rest) else {
                 throw K8sFieldError(message: "Could not parse format string \"\(format)\": unknown filtercheck field \(String(decoding: rest, as: UTF8.self))")
@@ -27,7 +28,11 @@ struct OutputFormatParser {
             position += 1 + recognised.length
             literalStart = position
         }
-        if literalStart < bytes.count { pieces.append(.literal(String(decoding: bytes[literalStart...], as: UTF8.self))) }
+        if literalStart < bytes.count { pieces.append(Self.literal(bytes[literalStart...])) }
         return pieces
+    }
+
+    private static func literal(_ bytes: ArraySlice<UInt8>) -> OutputPiece {
+        .literal(String(decoding: bytes, as: UTF8.self), utf8: Array(bytes))
     }
 }

@@ -9,27 +9,24 @@ enum ExtractedValues: Sendable {
     case one(K8sValue)
     /// Two or more values, in extraction order, duplicates kept.
     case many([K8sValue])
-    /// One value: a JSON string that types as a string (§2.2.2) and is too long for a small (inline)
-    /// String. It stays in the event's document: the operators compare its bytes in place
-    /// (`CompiledOperator.evaluateInPlace`), and a String is made only when one is needed (rendering).
-    /// Held as a position, not a node, so copying these values retains nothing; the readers below take
-    /// the event's document.
+    /// One value: a JSON string that types as a string (§2.2.2). It stays in the event's document: the
+    /// operators compare its bytes in place (`CompiledOperator.evaluateInPlace`), and a String is made
+    /// only when one is needed. Held as a position, not a node, so copying these values retains nothing;
+    /// the readers below take the event's document.
     case jsonString(JSONPosition)
 
-    /// V of one JSON value (§2.2.3): a long plain string is kept in place, anything else typed now.
+    /// V of one JSON value (§2.2.3): a plain string is kept in place, anything else typed now.
     init(single node: JSONNode) {
-        let inPlace = node.withStringBytes { bytes in
-            bytes.count > Self.smallStringCapacity && ValueClassifier.classify(bytes: bytes) == nil
+        // Strings, by far the most common, are typed in one pass over their bytes.
+        let typedString: ExtractedValues? = node.withStringBytes { bytes in
+            ValueClassifier.classify(bytes: bytes).map(ExtractedValues.one) ?? .jsonString(node.position)
         }
-        self = inPlace == true ? .jsonString(node.position) : .one(JSONValues.value(of: node))
+        self = typedString ?? .one(JSONValues.value(of: node))
     }
-
-    /// The longest UTF-8 text a String stores inline (making one costs no allocation).
-    private static let smallStringCapacity = 15
 
     /// The JSON string's content as a typed value.
     private static func materialized(_ position: JSONPosition, in document: JSONDocument) -> K8sValue {
-        .string(document.node(at: position).string ?? "")
+        .string(document.string(at: position) ?? "")
     }
 
     /// The public view; `document` is the event's.
@@ -100,7 +97,7 @@ enum ExtractedValues: Sendable {
         switch self {
         case .failure, .none: return "<NA>"
         case .one(let value): return value.canonical
-        case .jsonString(let position): return document.node(at: position).string ?? ""
+        case .jsonString(let position): return document.string(at: position) ?? ""
         case .many(let values): return "(" + values.map(\.canonical).joined(separator: ",") + ")"
         }
     }
@@ -110,7 +107,7 @@ enum ExtractedValues: Sendable {
     func appendRendered(to out: inout [UInt8], in document: JSONDocument) {
         switch self {
         case .jsonString(let position):
-            _ = document.node(at: position).withStringBytes { out.append(contentsOf: $0) }
+            _ = document.withStringBytes(at: position) { out.append(contentsOf: $0) }
         case .one(.string(let text)):
             out.append(contentsOf: text.utf8)
         default:
