@@ -167,15 +167,23 @@ enum StageTimestamp {
                 }
             }
             guard mantissa != 0 else { return 0 }
-            let scaled = UInt128(mantissa) * UInt128(nanosecondsPerSecond)
-            let nanoseconds: UInt128
+            // mantissa × 10⁹ as a 128-bit (high, low) pair (UInt128 needs macOS 15), shifted by the exponent.
+            let scaled = mantissa.multipliedFullWidth(by: UInt64(nanosecondsPerSecond))
+            let high: UInt64, low: UInt64
             if binaryExponent >= 0 {
-                guard binaryExponent < 64, scaled <= UInt128(Int64.max) >> binaryExponent else { return nil }
-                nanoseconds = scaled << binaryExponent
+                guard scaled.high == 0, binaryExponent < 64, scaled.low <= UInt64(Int64.max) >> binaryExponent else { return nil }
+                (high, low) = (0, scaled.low << binaryExponent)
             } else {
-                nanoseconds = -binaryExponent < 128 ? scaled >> -binaryExponent : 0
+                let shift = -binaryExponent
+                if shift >= 128 {
+                    (high, low) = (0, 0)
+                } else if shift >= 64 {
+                    (high, low) = (0, scaled.high >> (shift - 64))
+                } else {
+                    (high, low) = (scaled.high >> shift, scaled.low >> shift | scaled.high << (64 - shift))
+                }
             }
-            return nanoseconds <= UInt128(Int64.max) ? Int64(nanoseconds) : nil
+            return high == 0 && low <= UInt64(Int64.max) ? Int64(low) : nil
         }
 
         /// `±HH:MM`, `±HHMM` or `±HH` right after the seconds; nil (offset 0) for `Z`, nothing, or anything
