@@ -179,8 +179,7 @@ public struct JSONNode: @unchecked Sendable {
     /// Calls `body` once with the decoded bytes of a string; does nothing for other values.
     @usableFromInline
     func visitStringBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        guard entry.tag == .string else { return }
-        document.withStringBytes(at: index, body)
+        document.visitStringBytes(at: position, body)
     }
     public var bool: Bool? {
         switch entry.tag {

@@ -6,7 +6,7 @@ import AuditJSON
 /// scan decide every member: when the field's value is a single string, exactly the member naming it
 /// holds. Any other value (none, several, a number, `<NA>`) is left to the members' own evaluation, so
 /// the results are those of the checks, by construction.
-public final class K8sEqualitySwitch: @unchecked Sendable {
+public final class K8sEqualitySwitch: Sendable {
     /// Positions, in the array given to `switches(over:)`, of the member checks.
     public let members: [Int]
     private let reference: K8sFieldReference
