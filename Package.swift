@@ -24,10 +24,14 @@ let package = Package(
     products: [
         .executable(name: "pspctl", targets: ["Client"]),
         .library(name: "RulesEngine", targets: ["RulesEngine"]),
+        // The pipeline stages the fuzz targets (fuzz/Package.swift) drive directly.
+        .library(name: "PipelineStages", targets: [
+            "YAMLKit", "AuditJSON", "ConditionLanguage", "SyscallFields", "K8sAuditFields", "PSPConverter", "PSSConverter",
+        ]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
