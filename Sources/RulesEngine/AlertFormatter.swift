@@ -14,11 +14,12 @@ public struct AlertFormatter: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The alert line appended as UTF-8 to `out`: text alerts are rendered straight into it.
+    /// The alert line appended as UTF-8 to `out`: text alerts are rendered straight into it, with the
+    /// control characters of event data escaped (`K8sOutputFormat.renderText`), so an alert is one line.
     public func write(_ rule: CompiledRule, _ context: K8sEventContext, to out: inout [UInt8]) {
         guard let format = rule.k8sAlertFormat else { return }
         guard style == .json else {
-            format.render(in: context, appendingTo: &out)
+            format.renderText(in: context, appendingTo: &out)
             return
         }
         let (text, fields) = format.renderAlert(in: context)
@@ -72,5 +73,24 @@ public struct AlertFormatter: Sendable {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension CompiledRule {
+    /// The names (without index) of the k8s_audit fields the rule's condition reads, e.g. to tell whether
+    /// the rule judges pod specs (`ka.req.pod.*`, `ka.req.podspec.*`, `ka.pss.*`). Kept here, beside the
+    /// other reader of a compiled rule's internals, so callers need no access to the filter tree.
+    public var k8sConditionFieldNames: Set<String> {
+        var names: Set<String> = []
+        var pending: [Filter] = filter.map { [$0] } ?? []
+        while let node = pending.popLast() {
+            switch node {
+            case .and(let members), .or(let members): pending += members
+            case .not(let operand): pending.append(operand)
+            case .k8s(let check, _): names.insert(check.reference.name)
+            case .syscall: break
+            }
+        }
+        return names
     }
 }

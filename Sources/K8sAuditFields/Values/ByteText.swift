@@ -96,3 +96,80 @@ enum ByteText {
         return hasher.finalize()
     }
 }
+
+// MARK: - Escaping control characters in text output
+
+extension ByteText {
+    /// Whether `bytes` hold a character text output escapes: a C0 control (below 0x20), DEL (0x7F) or a
+    /// C1 control (U+0080–U+009F, UTF-8 `C2 80`–`C2 9F`). The fast path of every text alert: ordinary
+    /// values hold none and are copied unchanged.
+    @inline(__always)
+    static func needsEscaping(_ bytes: Bytes, keepingLineBreaks: Bool = false) -> Bool {
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let byte = bytes[i]
+            if byte < 0x20 || byte == 0x7F || byte == 0xC2 {
+                if byte == 0xC2 {
+                    if i + 1 < count, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return true }
+                } else if !(keepingLineBreaks && (byte == 0x0A || byte == 0x09)) {
+                    return true
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Appends `bytes` to `out` with every control character escaped the way a JSON string escapes it, so
+    /// the text stays on one line and sends nothing to a terminal: `\b` `\t` `\n` `\f` `\r` by name, every
+    /// other C0 control, DEL and the C1 controls as `\u00XX` (lower-case hex, as Falco's JSON
+    /// `output_fields`). Everything else, backslashes and other non-ASCII included, is copied unchanged, so
+    /// ordinary text prints exactly as before. With `keepingLineBreaks` (multi-line messages) `\n` and
+    /// `\t` are kept.
+    static func appendEscapingControls(_ bytes: Bytes, to out: inout [UInt8], keepingLineBreaks: Bool = false) {
+        let digits: StaticString = "0123456789abcdef"
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let byte = bytes[i]
+            var codePoint: UInt8?
+            var width = 1
+            if byte < 0x20 || byte == 0x7F {
+                codePoint = byte
+            } else if byte == 0xC2, i + 1 < count, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F {
+                codePoint = bytes[i + 1]
+                width = 2
+            }
+            guard let c = codePoint, !(keepingLineBreaks && (c == 0x0A || c == 0x09)) else {
+                out.append(byte)
+                i += 1
+                continue
+            }
+            switch c {
+            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            default:
+                digits.withUTF8Buffer { hex in
+                    out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                            hex[Int(c >> 4)], hex[Int(c & 0xF)]]
+                }
+            }
+            i += width
+        }
+    }
+
+    /// Escapes, in place, the control characters of `out[start...]` (bytes just appended to it).
+    @inline(__always)
+    static func escapeControls(in out: inout [UInt8], from start: Int) {
+        guard start < out.count else { return }
+        let needed = out.withUnsafeBufferPointer { needsEscaping(Bytes(rebasing: $0[start...])) }
+        guard needed else { return }
+        let appended = Array(out[start...])
+        out.removeSubrange(start...)
+        appended.withUnsafeBufferPointer { appendEscapingControls($0, to: &out) }
+    }
+}
