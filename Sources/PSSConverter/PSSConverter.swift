@@ -26,6 +26,9 @@ public struct PSSConversion: Sendable {
     public let rulesYAML: String
     /// Human-readable lines: the policy, its rules and the exemptions applied.
     public let summary: [String]
+    /// Things the user should know although the conversion succeeded (e.g. a version newer than any
+    /// known, evaluated as the newest), one line each.
+    public let warnings: [String]
 }
 
 /// Why a request cannot be converted; the message names the option or field that was wrong.
@@ -49,7 +52,19 @@ public enum PSSConverter {
                                     checks: checks, exemptions: exemptions)
         return PSSConversion(rulesYAML: rules.text(),
                              summary: summary(request, policy: policy, checks: checks, exemptions: exemptions,
-                                              registry: registry))
+                                              registry: registry),
+                             warnings: versionWarnings(request, policy: policy, registry: registry))
+    }
+
+    /// Pod Security Admission evaluates a numbered version newer than the newest it knows as that newest
+    /// version (spec §9.1, version clamping); so does the conversion, and it says so.
+    private static func versionWarnings(_ request: PSSConversionRequest, policy: PolicyLevelVersion,
+                                        registry: CheckRegistry) -> [String] {
+        let version = policy.version
+        guard !version.isLatest, registry.maxVersion < version else { return [] }
+        let origin = request.version.isEmpty ? "the admission configuration's enforce-version" : "--standard-version"
+        return ["\(origin) \(version) is newer than the newest Pod Security Standards version pspctl knows "
+            + "(\(registry.maxVersion)): it is evaluated as \(registry.maxVersion), as Pod Security Admission does"]
     }
 
     private static func policy(for request: PSSConversionRequest,
