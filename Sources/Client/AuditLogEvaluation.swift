@@ -1,5 +1,7 @@
+import AuditJSON
 import Foundation
 import K8sAuditFields
+import PodSecurity
 import RulesEngine
 
 /// Streams an audit log through the engine: one document per line, alerts written as they are found.
@@ -12,6 +14,13 @@ struct AuditLogEvaluation {
     private(set) var lines = 0
     private(set) var events = 0
     private(set) var rejectedLines = 0
+    /// The log could not be read to its end (exit status 2).
+    private(set) var readFailed = false
+    /// Pod-creating requests that carried no request object, counted only when a loaded rule judges pod
+    /// specs (`podSpecRules`): nothing such a rule reads is in them.
+    private(set) var unjudgedPodRequests = 0
+    /// Whether an enabled k8s_audit rule reads the pod spec of a request (`ka.req.pod*`, `ka.pss.*` …).
+    let podSpecRules: Bool
     /// Alerts per rule, indexed like `engine.rules`.
     private var alertsByRule: [Int]
     private var alerts = 0
@@ -23,9 +32,10 @@ struct AuditLogEvaluation {
         self.engine = engine; self.formatter = formatter; self.keepGoing = keepGoing; self.allMatches = allMatches
         alertsByRule = Array(repeating: 0, count: engine.rules.count)
         progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
+        podSpecRules = RuleSourceCheck.podSpecRuleNames(engine).isEmpty == false
     }
 
-    /// Returns false when a bad line stopped the run (without --keep-going).
+    /// Returns false when a bad line or a read error stopped the run (without --keep-going).
     mutating func run(_ reader: AuditLogReader) -> Bool {
         var stopped = false
         reader.forEachLine { line, lineNumber in
@@ -35,6 +45,7 @@ struct AuditLogEvaluation {
                 let docEvents = try K8sAuditDocument.events(from: line)
                 for event in docEvents {
                     events += 1
+                    if podSpecRules && PodCreatingRequest.lacksRequestObject(event) { unjudgedPodRequests += 1 }
                     let context = K8sEventContext(event: event)
                     do {
                         try engine.forEachMatch(for: context, allMatches: allMatches) { index, rule in
@@ -50,12 +61,18 @@ struct AuditLogEvaluation {
                 return reject(line: line, number: lineNumber, reason: "\(error)")
             }
             return true
+        } onOverlongLine: { prefix, lineNumber in
+            lines = lineNumber
+            return reject(line: prefix, number: lineNumber, reason: "line is longer than \(reader.maxLineBytes) bytes",
+                          truncated: true)
         } onChunkEnd: {
             out.flush()
             progress?.update("\(lines) lines, \(events) events, \(alerts) alerts")
         } onReadError: { message in
             out.flush()
+            progress?.clear()
             FileHandle.standardError.write(Data("pspctl watch: \(message)\n".utf8))
+            readFailed = true
             stopped = true
         }
         out.flush()
@@ -64,14 +81,17 @@ struct AuditLogEvaluation {
     }
 
     /// Reports a bad line; returns whether to continue.
-    private mutating func reject<Line: Collection>(line: Line, number: Int, reason: String) -> Bool where Line.Element == UInt8 {
+    /// The line is quoted (its first 300 bytes) and the reason given with their control characters
+    /// escaped, so a line cannot forge other output. `truncated`: `line` is already only a prefix.
+    private mutating func reject<Line: Collection>(line: Line, number: Int, reason: String, truncated: Bool = false) -> Bool
+    where Line.Element == UInt8 {
         rejectedLines += 1
         out.flush()
         progress?.clear()
-        var shown = String(decoding: line.prefix(300), as: UTF8.self)
-        if line.count > 300 { shown += "…" }
+        var shown = TextEscaping.escaped(String(decoding: line.prefix(300), as: UTF8.self))
+        if truncated || line.count > 300 { shown += "…" }
         let suffix = keepGoing ? ", skipping" : ", stopping"
-        FileHandle.standardError.write(Data("pspctl watch: Could not read k8s audit event line #\(number), \"\(shown)\": \(reason)\(suffix)\n".utf8))
+        FileHandle.standardError.write(Data("pspctl watch: Could not read k8s audit event line #\(number), \"\(shown)\": \(TextEscaping.escaped(reason))\(suffix)\n".utf8))
         return keepGoing
     }
 
@@ -80,7 +100,9 @@ struct AuditLogEvaluation {
     }
 
     func printSummary(verbose: Bool) {
-        var text = "pspctl watch: \(lines) lines, \(events) events, \(alerts) alerts"
+        // The warning first: the count stays the last line but for --verbose's statistics.
+        var text = unjudgedPodRequestsWarning()
+        text += "pspctl watch: \(lines) lines, \(events) events, \(alerts) alerts"
         if rejectedLines > 0 { text += ", \(rejectedLines) rejected lines" }
         text += "\n"
         if verbose {
@@ -97,6 +119,71 @@ struct AuditLogEvaluation {
             for (k, v) in byRule.sorted(by: { $0.0 < $1.0 }) { text += "   \(k): \(v)\n" }
         }
         FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+extension AuditLogEvaluation {
+    /// The end-of-run warning about pod-creating requests logged without their object, or "".
+    func unjudgedPodRequestsWarning() -> String {
+        guard unjudgedPodRequests > 0 else { return "" }
+        let requests = unjudgedPodRequests == 1 ? "1 pod-creating request" : "\(unjudgedPodRequests) pod-creating requests"
+        return "pspctl watch: warning: \(requests) (create, update or patch of a pod or a pod template) carried no "
+            + "requestObject (audit level Metadata), so the rules about pod specs could not judge "
+            + (unjudgedPodRequests == 1 ? "it" : "them")
+            + "; log pods and their controllers at level Request in the audit policy\n"
+    }
+}
+
+/// Pod Security Admission's judged requests (pods and pod controllers, create/update/patch, no
+/// exempt subresource) seen in an audit event that holds no `requestObject` (audit level `Metadata`).
+/// Events at stage `RequestReceived` are left out, so a request logged at two stages counts once.
+enum PodCreatingRequest {
+    private static let judgedVerbs = PodSecurityAdmission.judgedVerbs
+    private static let kinds: [String: [String]] = Dictionary(
+        grouping: WorkloadKind.allCases, by: \.resource).mapValues { $0.map(\.apiGroup) }
+
+    static func lacksRequestObject(_ event: K8sAuditEvent) -> Bool {
+        let object = event.object
+        // Cheap tests first (no String made): most events are reads, or carry their object.
+        guard let verb = object["verb"], judgedVerbs.contains(where: { verb.stringEquals($0) }) else { return false }
+        if let requestObject = object["requestObject"], requestObject.kind != .null { return false }
+        guard let reference = object["objectRef"], let resource = reference["resource"]?.string,
+              let groups = kinds[resource] else { return false }
+        let group = reference["apiGroup"]?.string ?? ""
+        guard groups.contains(group) else { return false }
+        if let subresource = reference["subresource"]?.string, !subresource.isEmpty { return false }
+        if object["stage"]?.string == "RequestReceived" { return false }
+        return true
+    }
+}
+
+/// What the loaded rules can judge, told before the log is read.
+enum RuleSourceCheck {
+    /// The enabled k8s_audit rules that read a request's pod spec.
+    static func podSpecRuleNames(_ engine: RulesEngine) -> [String] {
+        let prefixes = ["ka.req.pod", "ka.req.container", "ka.req.volume", "ka.pss."]
+        return engine.rules.filter { rule in
+            rule.enabled && rule.source == .k8sAudit
+                && rule.k8sConditionFieldNames.contains { name in prefixes.contains { name.hasPrefix($0) } }
+        }.map(\.name)
+    }
+
+    /// A warning when no enabled rule has source k8s_audit (the log then cannot produce an alert), or nil.
+    static func noAuditRulesWarning(_ engine: RulesEngine) -> String? {
+        let rules = engine.rules
+        guard !rules.contains(where: { $0.enabled && $0.source == .k8sAudit }) else { return nil }
+        let loaded: String
+        if rules.isEmpty {
+            loaded = "no rules are loaded"
+        } else {
+            let syscall = rules.filter { $0.source == .syscall }.count
+            let disabled = rules.count - syscall
+            var parts: [String] = []
+            if syscall > 0 { parts.append("\(syscall) with source syscall") }
+            if disabled > 0 { parts.append("\(disabled) disabled") }
+            loaded = "\(rules.count) rules are loaded: " + parts.joined(separator: ", ")
+        }
+        return "warning: no loaded rule has source k8s_audit (\(loaded)); the audit log cannot produce alerts"
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import K8sAuditFields
 import PSPConverter
 import PSSConverter
 
@@ -34,20 +35,28 @@ struct ConvertCommand: ParsableCommand {
         The rules file is written atomically (no partial file on error). A summary of which field became \
         which rule goes to stderr unless --quiet. Exit status 0 on success, 2 on any error \
         (`pspctl convert: <message>` on stderr).
+
+        Examples:
+          pspctl convert --psp-path examples/psp-no-privileged.yaml --rules-path psp_rules.yaml
+          pspctl convert --standard restricted --standard-version v1.30 --exempt-namespace kube-system --rules-path -
+          pspctl convert --admission-config admission.yaml --rules-path pss_rules.yaml
         """)
 
     @Option(name: [.customLong("psp-path"), .customShort("P")],
-            help: ArgumentHelp("The PodSecurityPolicy to convert (YAML or JSON), or - for standard input.", valueName: "path"))
+            help: ArgumentHelp("The PodSecurityPolicy to convert (YAML or JSON), or - for standard input.", valueName: "path"),
+            completion: .file(extensions: ["yaml", "yml", "json"]))
     var pspPath: String?
 
     @Option(name: [.customLong("rules-path"), .customShort("R")],
-            help: ArgumentHelp("Where to write the rules file, or - for standard output.", valueName: "path"))
+            help: ArgumentHelp("Where to write the rules file, or - for standard output.", valueName: "path"),
+            completion: .file(extensions: ["yaml", "yml"]))
     var rulesPath = "./psp_falco_rules.yaml"
 
     @Flag(name: .shortAndLong, help: "Do not print the summary on stderr.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("Convert a Pod Security Standards level instead of a PSP: baseline or restricted.", valueName: "level"))
+    @Option(help: ArgumentHelp("Convert a Pod Security Standards level instead of a PSP: baseline or restricted.", valueName: "level"),
+            completion: .list(["baseline", "restricted"]))
     var standard: String?
 
     @Option(name: .customLong("standard-version"),
@@ -64,17 +73,21 @@ struct ConvertCommand: ParsableCommand {
     var exemptRuntimeClasses: [String] = []
 
     @Option(name: .customLong("admission-config"),
-            help: ArgumentHelp("An AdmissionConfiguration or PodSecurityConfiguration file supplying defaults and exemptions.", valueName: "file"))
+            help: ArgumentHelp("An AdmissionConfiguration or PodSecurityConfiguration file supplying defaults and exemptions.", valueName: "file"),
+            completion: .file(extensions: ["yaml", "yml", "json"]))
     var admissionConfig: String?
 
     func run() throws {
         do {
             let conversion = try convert()
+            for warning in conversion.warnings {
+                FileHandle.standardError.write(Data("pspctl convert: warning: \(TextEscaping.escaped(warning))\n".utf8))
+            }
             try RulesOutput.write(conversion.rulesYAML, to: rulesPath)
             if !quiet {
                 let destination = rulesPath == "-" ? "standard output" : rulesPath
                 let lines = conversion.summary + ["rules written to \(destination)"]
-                FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+                FileHandle.standardError.write(Data(lines.map { TextEscaping.escaped($0) + "\n" }.joined().utf8))
             }
         } catch let failure as ConvertFailure {
             throw fail("convert", failure.message, status: 2)
@@ -82,7 +95,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     /// Runs the converter the options select.
-    private func convert() throws -> (rulesYAML: String, summary: [String]) {
+    private func convert() throws -> (rulesYAML: String, summary: [String], warnings: [String]) {
         let pssOptions = [("--standard", standard != nil), ("--standard-version", standardVersion != nil),
                           ("--exempt-user", !exemptUsers.isEmpty), ("--exempt-namespace", !exemptNamespaces.isEmpty),
                           ("--exempt-runtime-class", !exemptRuntimeClasses.isEmpty), ("--admission-config", admissionConfig != nil)]
@@ -94,7 +107,7 @@ struct ConvertCommand: ParsableCommand {
             let policy = try RulesInput.read(pspPath)
             do {
                 let conversion = try PSPConverter.convert(yaml: policy)
-                return (conversion.rulesYAML, conversion.summary)
+                return (conversion.rulesYAML, conversion.summary, [])
             } catch {
                 throw ConvertFailure(error.description)
             }
@@ -111,7 +124,7 @@ struct ConvertCommand: ParsableCommand {
             admissionConfigYAML: try admissionConfig.map(RulesInput.read))
         do {
             let conversion = try PSSConverter.convert(request)
-            return (conversion.rulesYAML, conversion.summary)
+            return (conversion.rulesYAML, conversion.summary, conversion.warnings)
         } catch {
             throw ConvertFailure(error.description)
         }
@@ -129,7 +142,12 @@ enum RulesInput {
     static func read(_ path: String) throws -> String {
         let data: Data
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            guard !AuditLogReader.standardInputWasClosed else { throw ConvertFailure("cannot read standard input: it is closed") }
+            do {
+                data = try FileHandle.standardInput.readToEnd() ?? Data()
+            } catch {
+                throw ConvertFailure("cannot read standard input: \((error as NSError).localizedDescription)")
+            }
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -157,6 +175,25 @@ enum RulesOutput {
     static func write(_ text: String, to path: String) throws {
         if path == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        // A destination that exists and is not a regular file (/dev/null, a FIFO, a terminal) is written
+        // to, never renamed over: renaming would replace the device itself.
+        var status = stat()
+        if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG, (status.st_mode & S_IFMT) != S_IFDIR {
+            let descriptor = open(path, O_WRONLY)
+            guard descriptor >= 0 else { throw ConvertFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
+            defer { close(descriptor) }
+            let bytes = Array(text.utf8)
+            var written = 0
+            while written < bytes.count {
+                let count = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw ConvertFailure("cannot write \(path): \(String(cString: strerror(errno)))")
+                }
+                written += count
+            }
             return
         }
         let url = URL(fileURLWithPath: path)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import K8sAuditFields
 import Logging
 
 /// `pspctl`: dry-run pod security policies against what a cluster really does.
@@ -14,13 +15,24 @@ struct Pspctl: ParsableCommand {
         and prints an alert for every event a rule flags.
 
         Exit codes: 0 success; 1 some input was rejected (see stderr); 2 bad usage, a rules file or \
-        policy that cannot be loaded, or an I/O error.
+        policy that cannot be loaded, or an I/O error (a log that cannot be read included).
+
+        Examples:
+          pspctl convert --psp-path examples/psp-no-privileged.yaml --rules-path psp_rules.yaml
+          pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log
+          pspctl watch --rules k8s_audit_rules.yaml --rules psp_rules.yaml --audit-log - --output json < audit.jsonl
         """,
         version: "0.1.0",
         subcommands: [ConvertCommand.self, WatchCommand.self])
 
+    /// Without a subcommand there is nothing to do: a usage error (usage on stderr, exit status 2).
+    func run() throws {
+        throw ValidationError("a subcommand is required: convert or watch")
+    }
+
     /// Maps argument-parser's usage errors (64) to 2, the exit status scripts get for any bad invocation.
     static func main() {
+        reserveStandardInput()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["PSPCTL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
@@ -42,6 +54,20 @@ struct Pspctl: ParsableCommand {
     }
 }
 
+extension Pspctl {
+    /// When the process starts with standard input closed, records it (reading `-` is then a read error)
+    /// and puts /dev/null on descriptor 0, so that no file opened later (a rules file) is taken for it.
+    static func reserveStandardInput() {
+        guard fcntl(0, F_GETFD) == -1, errno == EBADF else { return }
+        AuditLogReader.standardInputWasClosed = true
+        let descriptor = open("/dev/null", O_RDONLY)
+        if descriptor > 0 {
+            dup2(descriptor, 0)
+            close(descriptor)
+        }
+    }
+}
+
 /// Exits with a status after printing a message on stderr (`pspctl <command>: <message>`).
 struct CommandFailure: Error, CustomStringConvertible {
     var message: String
@@ -49,7 +75,9 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+/// Messages quote input (file names, rules items, policies): their control characters are escaped, line
+/// breaks of multi-line messages (a rules item quoted by a load error) kept.
 func fail(_ command: String, _ message: String, status: Int32) -> ExitCode {
-    FileHandle.standardError.write(Data("pspctl \(command): \(message)\n".utf8))
+    FileHandle.standardError.write(Data("pspctl \(command): \(TextEscaping.escapedKeepingLineBreaks(message))\n".utf8))
     return ExitCode(status)
 }

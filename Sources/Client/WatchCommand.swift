@@ -16,22 +16,37 @@ struct WatchCommand: ParsableCommand {
         alert: the first enabled rule that matches, in definition order (--all-matches reports all).
 
         Alerts go to stdout, one per line, in Falco's text format or its json_output format. Errors and \
-        the end-of-run summary go to stderr. A line that is not an audit event stops the run with exit \
-        status 1 after the alerts of earlier lines; with --keep-going it is skipped and counted instead \
-        (exit status 1 at the end if any line was rejected). Empty lines are ignored.
+        the end-of-run summary go to stderr. A line that is not an audit event, or that is longer than \
+        --max-line-bytes, stops the run with exit status 1 after the alerts of earlier lines; with \
+        --keep-going it is skipped and counted instead (exit status 1 at the end if any line was \
+        rejected). Empty lines are ignored. A log that cannot be read (a directory, a closed standard \
+        input, an I/O error) ends the run with exit status 2. Control characters from event data are \
+        escaped in text alerts and messages (\\n, \\u001b …), so every alert is one line.
+
+        Examples:
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log /var/log/kubernetes/audit.log
+          pspctl watch --rules psp_rules.yaml --rules pss_rules.yaml --audit-log - --output json < audit.jsonl
+          pspctl watch --rules psp_rules.yaml --audit-log audit.jsonl --keep-going --min-priority warning -v
         """)
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"))
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
+            completion: .file(extensions: ["yaml", "yml"]))
     var rulesFiles: [String] = []
 
-    @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read, or - for standard input.", valueName: "path"))
+    @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read, or - for standard input.", valueName: "path"),
+            completion: .file(extensions: ["jsonl", "json", "log"]))
     var auditLog: String
 
     @Option(help: ArgumentHelp("Alert format: text (Falco's line) or json (Falco's json_output).", valueName: "format"))
     var output: AlertFormatter.Style = .text
 
-    @Option(name: .customLong("min-priority"), help: ArgumentHelp("Load only rules at least this severe (emergency … debug; Falco's priority setting).", valueName: "priority"))
+    @Option(name: .customLong("min-priority"), help: ArgumentHelp("Load only rules at least this severe (emergency … debug; Falco's priority setting).", valueName: "priority"),
+            completion: .list(["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"]))
     var minPriority: String?
+
+    @Option(name: .customLong("max-line-bytes"),
+            help: ArgumentHelp("Reject a log line longer than this many bytes (default 64 MiB), without reading it into memory.", valueName: "n"))
+    var maxLineBytes: Int = AuditLogReader.defaultMaxLineBytes
 
     @Flag(name: .customLong("keep-going"), help: "Skip and count lines that are not audit events instead of stopping.")
     var keepGoing = false
@@ -50,6 +65,7 @@ struct WatchCommand: ParsableCommand {
 
     mutating func validate() throws {
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
+        guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
         if let p = minPriority, Priority(spelling: p) == nil {
             throw ValidationError("unknown priority \"\(p)\": must be one of emergency, alert, critical, error, warning, notice, informational, debug")
         }
@@ -64,15 +80,21 @@ struct WatchCommand: ParsableCommand {
             do {
                 let warnings = try engine.load(path: file)
                 if verbose {
-                    for w in warnings { FileHandle.standardError.write(Data("pspctl watch: \(file): warning: \(w.message)\n".utf8)) }
+                    for w in warnings {
+                        let text = TextEscaping.escapedKeepingLineBreaks("\(file): warning: \(w.message)")
+                        FileHandle.standardError.write(Data("pspctl watch: \(text)\n".utf8))
+                    }
                 }
             } catch {
                 throw fail("watch", "\(error)", status: 2)
             }
         }
+        if !quiet, let warning = RuleSourceCheck.noAuditRulesWarning(engine) {
+            FileHandle.standardError.write(Data("pspctl watch: \(TextEscaping.escaped(warning))\n".utf8))
+        }
         let input: AuditLogReader
         do {
-            input = try AuditLogReader(path: auditLog)
+            input = try AuditLogReader(path: auditLog, maxLineBytes: maxLineBytes)
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }
@@ -80,6 +102,7 @@ struct WatchCommand: ParsableCommand {
                                            keepGoing: keepGoing, allMatches: allMatches, showProgress: !quiet)
         let completed = evaluator.run(input)
         if !quiet || verbose { evaluator.printSummary(verbose: verbose) }
+        if evaluator.readFailed { throw ExitCode(2) }
         if !completed || evaluator.rejectedLines > 0 { throw ExitCode(1) }
     }
 }
