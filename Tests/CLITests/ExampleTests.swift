@@ -50,4 +50,41 @@ final class ExampleTests: XCTestCase {
         XCTAssertEqual(alerts.verdicts, expected)
         XCTAssertEqual(alerts.unmatched.count, 0)
     }
+
+    /// `scripts/example.sh` on a copy of the repository's tracked files with no `../shared` beside it: it
+    /// runs on rules pspctl writes itself, catches the privileged pod once the PSP's image annotation is
+    /// removed, and says that Falco's rules file is absent. `PSPCTL_BIN` reuses the built binary.
+    func testExampleScriptRunsWithoutShared() throws {
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", Pspctl.packageRoot.path, "ls-files", "-z"]
+        let pipe = Pipe()
+        git.standardOutput = pipe
+        try git.run()
+        let listing = pipe.fileHandleForReading.readDataToEndOfFile()
+        git.waitUntilExit()
+        try XCTSkipIf(git.terminationStatus != 0, "not a git checkout")
+        let files = listing.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        XCTAssertTrue(files.contains("scripts/example.sh"))
+
+        let clone = try ScratchDirectory.make().appendingPathComponent("pspctl")
+        for file in files {
+            let source = Pspctl.packageRoot.appendingPathComponent(file)
+            guard FileManager.default.fileExists(atPath: source.path) else { continue }
+            let destination = clone.appendingPathComponent(file)
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: source, to: destination)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: clone.appendingPathComponent("../shared").standardized.path))
+
+        let result = try MeasuredRun.run("/bin/bash", [clone.appendingPathComponent("scripts/example.sh").path],
+                                         environment: ["PSPCTL_BIN": Pspctl.executable.path], timeLimit: 120)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "validation failure--pod with privileged=true").count - 1, 1,
+                       "the PSP without its annotation catches the privileged pod; with it, it does not: \(result.stdout)")
+        XCTAssertTrue(result.stdout.contains(#"would violate PodSecurity "baseline:latest": privileged"#), result.stdout)
+        XCTAssertTrue(result.stderr.contains("without its image annotation"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Falco's k8s_audit_rules.yaml is not at ../shared/fixtures/falco-0.31.1/rules/k8s_audit_rules.yaml, so its part of the example is skipped"),
+                      result.stderr)
+    }
 }
