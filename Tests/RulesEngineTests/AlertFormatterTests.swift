@@ -70,6 +70,23 @@ final class AlertFormatterTests: EngineTestCase {
         XCTAssertEqual(String(decoding: out, as: UTF8.self), #""\u001b""#)
     }
 
+    /// Text alerts escape the control characters of event data (C0, DEL, C1) as JSON does, so an alert is
+    /// one line; backslashes and other characters stay as they are; JSON alerts keep Falco's escaping.
+    func testTextAlertsEscapeControlCharactersOfEventData() throws {
+        let engine = try self.engine(rules)
+        let user = #"a\u001b[2J\n\r\t\u0000\u007f\u0085é\\b"#
+        let line = event(#""requestObject":{"spec":{"containers":[{"image":"nginx","securityContext":{"privileged":true}}]}}"#)
+            .replacingOccurrences(of: #""username":"alice""#, with: #""username":"\#(user)""#)
+        XCTAssertTrue(line.contains(user))
+        let event = try XCTUnwrap(K8sAuditDocument.events(from: Array(line.utf8)).first)
+        let context = K8sEventContext(event: event)
+        let rule = try XCTUnwrap(engine.matches(for: context).first)
+        XCTAssertEqual(AlertFormatter(style: .text).format(rule, context),
+                       #"12:00:00.654321000: Warning Privileged pod (user=a\u001b[2J\n\r\t\u0000\u007f\u0085é\b images=nginx priv=true missing=<NA>)"#)
+        let json = AlertFormatter(style: .json).format(rule, context)
+        XCTAssertTrue(json.contains(#""ka.user.name":"a\u001b[2J\n\r\t\u0000\#u{7F}\#u{85}é\\b""#), json)
+    }
+
     func testAlertTimeIsUTCWithNanoseconds() throws {
         let event = try XCTUnwrap(K8sAuditDocument.events(from: Array(self.event().utf8)).first)
         XCTAssertEqual(event.alertTime, "2022-03-01T12:00:00.654321000Z")
