@@ -1,4 +1,5 @@
 import AuditJSON
+import ConditionLanguage
 import Foundation
 import K8sAuditFields
 import PodSecurity
@@ -21,6 +22,7 @@ struct AuditLogEvaluation {
     private(set) var unjudgedPodRequests = 0
     /// Whether an enabled k8s_audit rule reads the pod spec of a request (`ka.req.pod*`, `ka.pss.*` …).
     let podSpecRules: Bool
+    private let podCreatingRequest = PodCreatingRequest()
     /// Alerts per rule, indexed like `engine.rules`.
     private var alertsByRule: [Int]
     private var alerts = 0
@@ -45,7 +47,6 @@ struct AuditLogEvaluation {
                 let docEvents = try K8sAuditDocument.events(from: line)
                 for event in docEvents {
                     events += 1
-                    if podSpecRules && PodCreatingRequest.lacksRequestObject(event) { unjudgedPodRequests += 1 }
                     let context = K8sEventContext(event: event)
                     do {
                         try engine.forEachMatch(for: context, allMatches: allMatches) { index, rule in
@@ -56,6 +57,8 @@ struct AuditLogEvaluation {
                     } catch {
                         return reject(line: line, number: lineNumber, reason: "unknown error processing audit event (\(error))")
                     }
+                    // After the rules: their extraction of ka.verb is memoised, so most events cost one lookup.
+                    if podSpecRules && podCreatingRequest.lacksRequestObject(context) { unjudgedPodRequests += 1 }
                 }
             } catch {
                 return reject(line: line, number: lineNumber, reason: "\(error)")
@@ -137,18 +140,23 @@ extension AuditLogEvaluation {
 /// Pod Security Admission's judged requests (pods and pod controllers, create/update/patch, no
 /// exempt subresource) seen in an audit event that holds no `requestObject` (audit level `Metadata`).
 /// Events at stage `RequestReceived` are left out, so a request logged at two stages counts once.
-enum PodCreatingRequest {
-    private static let judgedVerbs = PodSecurityAdmission.judgedVerbs
+struct PodCreatingRequest {
     private static let kinds: [String: [String]] = Dictionary(
         grouping: WorkloadKind.allCases, by: \.resource).mapValues { $0.map(\.apiGroup) }
+    /// `ka.verb in (create, update, patch)`: the field the rules have read already for this event.
+    private let judgedVerb: K8sCheck?
 
-    static func lacksRequestObject(_ event: K8sAuditEvent) -> Bool {
-        let object = event.object
-        // Cheap tests first (no String made): most events are reads, or carry their object.
-        guard let verb = object["verb"], judgedVerbs.contains(where: { verb.stringEquals($0) }) else { return false }
+    init() {
+        judgedVerb = try? K8sCheck(Comparison(field: "ka.verb", op: .in, values: PodSecurityAdmission.judgedVerbs),
+                                   registry: RulesEngine.k8sFieldRegistry)
+    }
+
+    func lacksRequestObject(_ context: K8sEventContext) -> Bool {
+        guard let judgedVerb, (try? judgedVerb.evaluate(in: context)) == true else { return false }
+        let object = context.event.object
         if let requestObject = object["requestObject"], requestObject.kind != .null { return false }
         guard let reference = object["objectRef"], let resource = reference["resource"]?.string,
-              let groups = kinds[resource] else { return false }
+              let groups = Self.kinds[resource] else { return false }
         let group = reference["apiGroup"]?.string ?? ""
         guard groups.contains(group) else { return false }
         if let subresource = reference["subresource"]?.string, !subresource.isEmpty { return false }
