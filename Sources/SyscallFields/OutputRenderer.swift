@@ -36,10 +36,45 @@ enum OutputRenderer {
             case .field(let field, let token, let width):
                 // A zero-length token (upstream quirk) has no defined value: `<NA>`.
                 let rendered = (token.isEmpty ? nil : textValue(field, event)) ?? Array("<NA>".utf8)
-                bytes.append(contentsOf: width.map { fit(rendered, to: $0) } ?? rendered)
+                appendEscapingControls(width.map { fit(rendered, to: $0) } ?? rendered, to: &bytes)
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A field value in a text output, its control characters escaped as JSON escapes them (C0 controls,
+    /// DEL, C1 controls: `\n`, `\r`, `\t`, `\b`, `\f`, else `\u00XX`), so event data cannot break the
+    /// alert's line or drive a terminal; everything else, backslashes included, is copied. The same
+    /// escape as k8s_audit text alerts (`K8sAuditFields` `ByteText.appendEscapingControls`; this module
+    /// cannot import that one). Applied after the width, which counts the value's own bytes as upstream.
+    static func appendEscapingControls(_ value: [UInt8], to out: inout [UInt8]) {
+        guard value.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else {
+            out.append(contentsOf: value)
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        var i = 0
+        while i < value.count {
+            var control = value[i]
+            var width = 1
+            if control == 0xC2, i + 1 < value.count, (0x80...0x9F).contains(value[i + 1]) {
+                control = value[i + 1]
+                width = 2
+            } else if !(control < 0x20 || control == 0x7F) {
+                out.append(control)
+                i += 1
+                continue
+            }
+            switch control {
+            case 0x08: out += Array(#"\b"#.utf8)
+            case 0x09: out += Array(#"\t"#.utf8)
+            case 0x0A: out += Array(#"\n"#.utf8)
+            case 0x0C: out += Array(#"\f"#.utf8)
+            case 0x0D: out += Array(#"\r"#.utf8)
+            default: out += Array(#"\u00"#.utf8) + [hex[Int(control >> 4)], hex[Int(control & 0xF)]]
+            }
+            i += width
+        }
     }
 
     /// Upstream pads the byte string with spaces, or cuts it, to the width.
