@@ -143,11 +143,7 @@ enum RulesInput {
         let data: Data
         if path == "-" {
             guard !AuditLogReader.standardInputWasClosed else { throw ConvertFailure("cannot read standard input: it is closed") }
-            do {
-                data = try FileHandle.standardInput.readToEnd() ?? Data()
-            } catch {
-                throw ConvertFailure("cannot read standard input: \((error as NSError).localizedDescription)")
-            }
+            data = try readStandardInput()
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -166,6 +162,23 @@ enum RulesInput {
             throw ConvertFailure("cannot read \(path == "-" ? "standard input" : path): not UTF-8 text")
         }
         return text
+    }
+}
+
+extension RulesInput {
+    /// All of standard input; a read error (a directory on stdin, an I/O error) names its cause.
+    static func readStandardInput() throws -> Data {
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(0, $0.baseAddress, $0.count) }
+            if count == 0 { return data }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ConvertFailure("cannot read standard input: \(String(cString: strerror(errno)))")
+            }
+            data.append(contentsOf: chunk[..<count])
+        }
     }
 }
 
