@@ -117,9 +117,9 @@ struct AuditLogEvaluation {
                 byRule.append((engine.rules[index].name, count))
             }
             text += "Events detected: \(alerts)\nRule counts by severity:\n"
-            for (k, v) in bySeverity.sorted(by: { $0.key < $1.key }) { text += "   \(k): \(v)\n" }
+            for (k, v) in bySeverity.sorted(by: { $0.key < $1.key }) { text += "   \(TextEscaping.escaped(k)): \(v)\n" }
             text += "Triggered rules by rule name:\n"
-            for (k, v) in byRule.sorted(by: { $0.0 < $1.0 }) { text += "   \(k): \(v)\n" }
+            for (k, v) in byRule.sorted(by: { $0.0 < $1.0 }) { text += "   \(TextEscaping.escaped(k)): \(v)\n" }
         }
         FileHandle.standardError.write(Data(text.utf8))
     }
