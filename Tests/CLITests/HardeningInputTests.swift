@@ -139,6 +139,31 @@ final class HardeningInputTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("it is a directory"), result.stderr)
     }
 
+    func testConvertReportsAReadErrorOnStandardInput() throws {
+        let directory = try ScratchDirectory.make().path
+        let result = try MeasuredRun.pspctl(["convert", "--psp-path", "-", "--rules-path", "-"], stdinPath: directory)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertEqual(result.stderr, "pspctl convert: cannot read standard input: Is a directory\n")
+    }
+
+    /// A destination that is not a regular file (a FIFO here; /dev/null alike) is written to, never
+    /// renamed over: the atomic rename would replace the FIFO or device itself.
+    func testConvertWritesIntoAFIFOInsteadOfReplacingIt() throws {
+        let directory = try ScratchDirectory.make()
+        let fifo = directory.appendingPathComponent("rules.fifo").path
+        let copy = directory.appendingPathComponent("copy.yaml").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let result = try MeasuredRun.run("/bin/sh", ["-c", #"cat "$1" > "$2" & "$0" convert --quiet --standard baseline --rules-path "$1"; status=$?; wait; exit $status"#,
+                                                     Pspctl.executable.path, fifo, copy], timeLimit: 30)
+        XCTAssertFalse(result.timedOut)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        var status = stat()
+        XCTAssertEqual(stat(fifo, &status), 0)
+        XCTAssertEqual(status.st_mode & S_IFMT, S_IFIFO, "still a FIFO")
+        let written = try String(contentsOfFile: copy, encoding: .utf8)
+        XCTAssertTrue(written.contains("- rule: PSS baseline Violation (privileged)"), written)
+    }
+
     // MARK: - Text output cannot be forged
 
     /// A user name holding ESC, BEL, a newline, CR, tab, other C0 controls, DEL and C1 controls: the text

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import K8sAuditFields
+import SyscallFields
 @testable import RulesEngine
 
 /// Golden alert lines in Falco's text and json_output formats (falco-rules.md §11.4–§11.6).
@@ -85,6 +86,20 @@ final class AlertFormatterTests: EngineTestCase {
                        #"12:00:00.654321000: Warning Privileged pod (user=a\u001b[2J\n\r\t\u0000\u007f\u0085é\b images=nginx priv=true missing=<NA>)"#)
         let json = AlertFormatter(style: .json).format(rule, context)
         XCTAssertTrue(json.contains(#""ka.user.name":"a\u001b[2J\n\r\t\u0000\#u{7F}\#u{85}é\\b""#), json)
+    }
+
+    /// Syscall outputs (the sensors' text alerts) escape the same way; their JSON values stay raw.
+    func testSyscallTextOutputsEscapeControlCharacters() throws {
+        let event = try SensorEvent(fields: [
+            "evt.type": .string("execve"), "evt.dir": .string("<"), "evt.rawtime": .string("1646136000654320896"),
+            "proc.name": .string("ba\u{1B}[2Jsh"), "user.name": .string("ro\not\r\u{7F}\u{9B}\\x"),
+        ], sequenceNumber: 1)
+        let format = try SyscallOutputFormat(parsing: "Shell (user=%user.name proc=%proc.name)")
+        XCTAssertEqual(format.render(event), #"Shell (user=ro\not\r\u007f\u009b\x proc=ba\u001b[2Jsh)"#)
+        let values = Dictionary(uniqueKeysWithValues: format.outputFields(event).map { ($0.key, $0.value) })
+        XCTAssertEqual(values["user.name"], .string("ro\not\r\u{7F}\u{9B}\\x"))
+        XCTAssertEqual(try SyscallOutputFormat(parsing: "[%5proc.name]").render(event), #"[ba\u001b[2]"#,
+                       "the width counts the value's own bytes, as upstream")
     }
 
     func testAlertTimeIsUTCWithNanoseconds() throws {
