@@ -142,3 +142,30 @@ final class RoundTripTests: XCTestCase {
         }
     }
 }
+
+final class ExpressionValidationTests: XCTestCase {
+    typealias P = PspctlV1
+
+    func testWellFormedTreesHaveNoProblem() {
+        XCTAssertNil(InteropCases.condition.structuralProblem)
+        var deep = P.Expression.compare("ka.verb", .exists, [])
+        // Far deeper than decoding admits (Swift itself destroys nested values recursively, so not 10^5).
+        for _ in 0..<5_000 { deep = .not(deep) }
+        XCTAssertNil(deep.structuralProblem)
+    }
+
+    func testProblemsAreNamedWithTheirPath() {
+        XCTAssertEqual(P.Expression().structuralProblem, "condition: expression with no node set")
+        XCTAssertEqual(P.Expression.and([]).structuralProblem, "condition: conjunction without operands")
+        XCTAssertEqual(P.Expression(node: .negation(P.Negation())).structuralProblem, "condition: negation without operand")
+        XCTAssertEqual(P.Expression.or([.compare("a", .equal, ["1"]), .not(.compare("b", .equal, []))]).structuralProblem,
+                       "condition.or[1].not: b =: takes one value, has 0")
+        XCTAssertEqual(P.Expression.compare("", .equal, ["x"]).structuralProblem, "condition: comparison without a field")
+        XCTAssertEqual(P.Expression.compare("a", P.ComparisonOperator(rawValue: 99), ["x"]).structuralProblem,
+                       "condition: a: unknown operator 99")
+        XCTAssertEqual(P.Expression(node: .comparison(P.Comparison(field: "a", operator: .in, values: ["x"], valuesIsList: false)))
+                        .structuralProblem, "condition: a in: values_is_list is false")
+        XCTAssertEqual(P.Expression.compare("a", .exists, ["x"]).structuralProblem, "condition: a exists: takes no value")
+        XCTAssertNil(P.Expression.compare("a", .pmatch, []).structuralProblem)
+    }
+}

@@ -147,7 +147,7 @@ struct  Pspctl__V1__Conjunction
 {
   ProtobufCMessage base;
   /*
-   * Two or more operands, in source order.
+   * One or more operands, in source order (the engine writes two or more).
    */
   size_t n_operands;
   Pspctl__V1__Expression **operands;
@@ -161,7 +161,7 @@ struct  Pspctl__V1__Disjunction
 {
   ProtobufCMessage base;
   /*
-   * Two or more operands, in source order.
+   * One or more operands, in source order (the engine writes two or more).
    */
   size_t n_operands;
   Pspctl__V1__Expression **operands;
