@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages pspctl builds and tests with (only those missing).
 set -euo pipefail
-packages=(libyaml-dev pkg-config jq)
+packages=(libyaml-dev pkg-config jq libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -11,4 +11,14 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Python modules of the cross-language protocol tests (PspctlProtocolTests): only those missing.
+pip_packages=()
+python3 -c "import grpc_tools" 2>/dev/null || pip_packages+=("grpcio-tools==1.76.0")
+python3 -c "import grpc_health.v1" 2>/dev/null || pip_packages+=("grpcio-health-checking==1.76.0")
+python3 -c "import grpc_reflection.v1alpha" 2>/dev/null || pip_packages+=("grpcio-reflection==1.76.0")
+if ((${#pip_packages[@]})); then
+  echo "installing: ${pip_packages[*]}" >&2
+  python3 -m pip install --quiet "${pip_packages[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "${pip_packages[@]}"
 fi
