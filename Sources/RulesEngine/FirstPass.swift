@@ -131,7 +131,7 @@ struct FirstPass {
         guard let name = keys["list"]?.text, !(keys["list"]?.isTable ?? true) else {
             throw ItemError(message: "List name is empty", context: context)
         }
-        if defs.lists[name] == nil && !defs.listOrder.contains(name) { defs.listOrder.append(name) }
+        defs.listOrder.register(name)
         guard let itemsValue = keys["items"] else {
             throw ItemError(message: "List must have property items", context: context)
         }
@@ -162,7 +162,7 @@ struct FirstPass {
         guard let name = keys["macro"]?.text else {
             throw ItemError(message: "Macro name is empty", context: context)
         }
-        if !defs.macroOrder.contains(name) { defs.macroOrder.append(name) }
+        defs.macroOrder.register(name)
         guard let condition = keys["condition"]?.text else {
             throw ItemError(message: "Macro must have property condition", context: context)
         }
@@ -209,7 +209,7 @@ struct FirstPass {
             if defs.rules[name] == nil { defs.skippedRules.insert(name) }
             return
         }
-        if defs.rules[name] == nil, !defs.ruleOrder.contains(name) { defs.ruleOrder.append(name) }
+        defs.ruleOrder.register(name)
         defs.skippedRules.remove(name)
         var exceptions: [RuleDefinitions.Exception] = []
         for e in exceptionNodes {

@@ -51,8 +51,8 @@ struct SecondPass {
             let text = try lists.substitute(macro.condition, owner: "Macro \(name)", context: macro.context)
             let tree = try parse(text, context: macro.context)
             // A macro may only use macros whose first definition comes earlier.
-            let known = macros
-            if let message = ConditionParser.firstUndefinedMacro(in: tree, isDefined: known.isDefined) {
+            // (Not a copy of the table: one would be copied whole by the next change, at every macro.)
+            if let message = ConditionParser.firstUndefinedMacro(in: tree, isDefined: { self.macros.isDefined($0) }) {
                 throw ItemError(message: "Compilation error when compiling \"\(Self.quotedCondition(text))\": \(message)",
                                 context: macro.context)
             }
@@ -106,8 +106,7 @@ struct SecondPass {
         }
         text = try lists.substitute(text, owner: "Rule \(rule.name)", context: rule.context)
         let parsed = try parse(text, context: rule.context)
-        let known = macros
-        if let message = ConditionParser.firstUndefinedMacro(in: parsed, isDefined: known.isDefined) {
+        if let message = ConditionParser.firstUndefinedMacro(in: parsed, isDefined: { self.macros.isDefined($0) }) {
             throw ItemError(message: message, context: rule.context)
         }
         macros.markUsed(in: parsed)
