@@ -39,31 +39,42 @@ struct ConditionGrammar {
 
     /// `expr <- and_expr ('or' and_expr)*`
     private mutating func orExpression() throws(ConditionSyntaxError) -> ConditionNode? {
-        try leftAssociativeChain(joinedBy: "or", combine: ConditionNode.or) { grammar throws(ConditionSyntaxError) in
-            try grammar.andExpression()
-        }
+        try chain(joinedBy: "or") { grammar throws(ConditionSyntaxError) in try grammar.andExpression() }
+            .map { operands in operands.count == 1 ? operands[0] : .or(Self.spliceLeading(operands, isAnd: false)) }
     }
 
     /// `and_expr <- not_expr ('and' not_expr)*`
     private mutating func andExpression() throws(ConditionSyntaxError) -> ConditionNode? {
-        try leftAssociativeChain(joinedBy: "and", combine: ConditionNode.and) { grammar throws(ConditionSyntaxError) in
-            try grammar.notExpression()
-        }
+        try chain(joinedBy: "and") { grammar throws(ConditionSyntaxError) in try grammar.notExpression() }
+            .map { operands in operands.count == 1 ? operands[0] : .and(Self.spliceLeading(operands, isAnd: true)) }
     }
 
-    private mutating func leftAssociativeChain(
+    /// The operands of `operand (keyword operand)*`, in order; nil when the first operand fails.
+    /// Collected in a loop, so a chain of any length costs no recursion.
+    private mutating func chain(
         joinedBy keyword: String,
-        combine: (ConditionNode, ConditionNode) -> ConditionNode,
         operand: (inout ConditionGrammar) throws(ConditionSyntaxError) -> ConditionNode?
-    ) throws(ConditionSyntaxError) -> ConditionNode? {
-        guard var chain = try operand(&self) else { return nil }
+    ) throws(ConditionSyntaxError) -> [ConditionNode]? {
+        guard let first = try operand(&self) else { return nil }
+        var operands = [first]
         while true {
             let beforeKeyword = position
             guard match(.keyword(keyword)) != nil, let next = try operand(&self) else {
                 position = beforeKeyword
-                return chain
+                return operands
             }
-            chain = combine(chain, next)
+            operands.append(next)
+        }
+    }
+
+    /// Falco's chains are left-nested, so `(a and b) and c` is the same tree as `a and b and c`: a
+    /// parenthesised chain of the same kind in first place joins the outer one (see `ConditionNode`).
+    private static func spliceLeading(_ operands: [ConditionNode], isAnd: Bool) -> [ConditionNode] {
+        switch operands[0] {
+        case .and(let inner) where isAnd, .or(let inner) where !isAnd:
+            return inner + operands.dropFirst()
+        default:
+            return operands
         }
     }
 

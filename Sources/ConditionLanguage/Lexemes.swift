@@ -180,10 +180,17 @@ struct Lexemes {
 
     /// What a syntax error reports as the unexpected token (`OneWord` in Falco's parser): an identifier
     /// run, else a number, else a quoted string with its quotes, else one character; `EOF` at the end.
+    /// The longest token a syntax error quotes whole, in bytes; longer ones end in `…`.
+    static let quotedTokenLimit = 200
+
     func unexpectedToken(at start: Int) -> String {
         guard let first = byte(at: start) else { return "EOF" }
         if let end = identifierEnd(from: start) ?? numberEnd(from: start) ?? quotedStringEnd(from: start) {
-            return text(start..<end)
+            // A token of hostile length (a 400 KB quoted string) is quoted by its beginning only.
+            guard end - start > Self.quotedTokenLimit else { return text(start..<end) }
+            var cut = start + Self.quotedTokenLimit
+            while cut > start, let byte = byte(at: cut), byte & 0xC0 == 0x80 { cut -= 1 }
+            return text(start..<cut) + "…"
         }
         // Falco prints a single byte; a whole UTF-8 character keeps the message valid text.
         return text(start..<min(start + first.utf8SequenceLength, count))

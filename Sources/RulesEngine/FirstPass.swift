@@ -10,7 +10,16 @@ struct FirstPass {
     let minimumPriority: Priority
     let fields: FieldSources
 
-    func run(into defs: inout RuleDefinitions, warnings: inout [RulesLoadWarning]) throws(ItemError) {
+    /// Rule items read so far (a file with none gets a warning: it cannot judge anything).
+    private var ruleItems = 0
+
+    init(source: RulesFileSource, minimumPriority: Priority, fields: FieldSources) {
+        self.source = source
+        self.minimumPriority = minimumPriority
+        self.fields = fields
+    }
+
+    mutating func run(into defs: inout RuleDefinitions, warnings: inout [RulesLoadWarning]) throws(ItemError) {
         let documents: [YAMLNode]
         do {
             documents = try YAML.parseDocuments(source.text)
@@ -40,9 +49,12 @@ struct FirstPass {
                 }
             }
         }
+        if ruleItems == 0 {
+            warnings.append(RulesLoadWarning(message: "Rules file \(source.name) holds no rules: it cannot judge any event"))
+        }
     }
 
-    private func read(_ item: YAMLNode, context: String, into defs: inout RuleDefinitions,
+    private mutating func read(_ item: YAMLNode, context: String, into defs: inout RuleDefinitions,
                       warnings: inout [RulesLoadWarning]) throws(ItemError) {
         let value = LuaValue(item)
         guard case .table(let node) = value, let pairs = node.mappingPairs else {
@@ -58,6 +70,15 @@ struct FirstPass {
         }
         func truthy(_ key: String) -> Bool { keys[key]?.isTruthy ?? false }
 
+        let kind = Self.itemKinds.first(where: { truthy($0.key) })
+        defer {
+            if let kind {
+                for pair in pairs {
+                    guard let key = pair.key.scalarText, !kind.keys.contains(key) else { continue }
+                    warnings.append(unknownKeyWarning(key, kind: kind.key, name: keys[kind.key]?.text))
+                }
+            }
+        }
         if truthy("required_engine_version") {
             guard case .number(let v) = keys["required_engine_version"]! else {
                 throw ItemError(message: "Value of required_engine_version must be a number", context: context)
@@ -76,17 +97,41 @@ struct FirstPass {
         } else if truthy("list") {
             try readList(keys, node: node, context: context, into: &defs)
         } else if truthy("rule") {
+            ruleItems += 1
             try readRule(keys, node: node, context: context, into: &defs)
         } else {
             warnings.append(RulesLoadWarning(message: "Unknown top level object: \(describe(item))\n---\n\(context)---"))
         }
     }
 
+    /// The item kinds in dispatch order (§2.3) and the keys Falco 0.31.1 reads in each (Appendix B).
+    private static let itemKinds: [(key: String, keys: Set<String>)] = [
+        ("required_engine_version", ["required_engine_version"]),
+        ("required_plugin_versions", ["required_plugin_versions"]),
+        ("macro", ["macro", "condition", "append", "source"]),
+        ("list", ["list", "items", "append"]),
+        ("rule", ["rule", "condition", "output", "desc", "priority", "source", "enabled", "tags", "exceptions",
+                  "append", "skip-if-unknown-filter", "warn_evttypes"]),
+    ]
+
+    /// Falco ignores keys it does not know without a word; later Falco versions added keys such as
+    /// `override` whose silent loss changes what a rule means, so pspctl names them.
+    private func unknownKeyWarning(_ key: String, kind: String, name: String?) -> RulesLoadWarning {
+        let bound = { (text: String) in LoaderLimits.bounded(text, to: LoaderLimits.quotedItemCharacters) }
+        let item: String
+        switch kind {
+        case "rule", "macro", "list": item = kind.prefix(1).uppercased() + kind.dropFirst() + " " + bound(name ?? "")
+        default: item = "The \(kind) item"
+        }
+        return RulesLoadWarning(message: "\(item) in \(source.name): unknown key '\(bound(key))' is ignored "
+            + "(Falco 0.31.1 ignores keys it does not know; later Falco versions give some, such as 'override', a meaning)")
+    }
+
     private func readList(_ keys: [String: LuaValue], node: YAMLNode, context: String, into defs: inout RuleDefinitions) throws(ItemError) {
         guard let name = keys["list"]?.text, !(keys["list"]?.isTable ?? true) else {
             throw ItemError(message: "List name is empty", context: context)
         }
-        if defs.lists[name] == nil && !defs.listOrder.contains(name) { defs.listOrder.append(name) }
+        defs.listOrder.register(name)
         guard let itemsValue = keys["items"] else {
             throw ItemError(message: "List must have property items", context: context)
         }
@@ -117,7 +162,7 @@ struct FirstPass {
         guard let name = keys["macro"]?.text else {
             throw ItemError(message: "Macro name is empty", context: context)
         }
-        if !defs.macroOrder.contains(name) { defs.macroOrder.append(name) }
+        defs.macroOrder.register(name)
         guard let condition = keys["condition"]?.text else {
             throw ItemError(message: "Macro must have property condition", context: context)
         }
@@ -164,7 +209,7 @@ struct FirstPass {
             if defs.rules[name] == nil { defs.skippedRules.insert(name) }
             return
         }
-        if defs.rules[name] == nil, !defs.ruleOrder.contains(name) { defs.ruleOrder.append(name) }
+        defs.ruleOrder.register(name)
         defs.skippedRules.remove(name)
         var exceptions: [RuleDefinitions.Exception] = []
         for e in exceptionNodes {
@@ -277,13 +322,36 @@ struct FirstPass {
         return String(text[first...last])
     }
 
+    /// The item as the warning quotes it, its first `LoaderLimits.quotedItemCharacters` characters at
+    /// most: rendering stops there, so an alias-expanded tree of 10⁹ nodes is never walked.
     private func describe(_ node: YAMLNode) -> String {
-        switch node {
-        case .scalar(let s): return "\"\(s.value)\""
-        case .sequence(let items, _): return "{" + items.map(describe).joined(separator: ",") + "}"
-        case .mapping(let pairs, _):
-            return "{" + pairs.map { "\($0.key.scalarText ?? "?")=\(describe($0.value))" }.joined(separator: ",") + "}"
+        enum Piece { case node(YAMLNode), text(String) }
+        let limit = LoaderLimits.quotedItemCharacters
+        var out = ""
+        var pending: [Piece] = [.node(node)]
+        while let piece = pending.popLast(), out.utf8.count <= limit {
+            switch piece {
+            case .text(let text): out += text
+            case .node(.scalar(let s)): out += "\"\(s.value)\""
+            case .node(.sequence(let items, _)):
+                out += "{"
+                pending.append(.text("}"))
+                for (index, item) in items.enumerated().reversed() {
+                    pending.append(.node(item))
+                    if index > 0 { pending.append(.text(",")) }
+                }
+            case .node(.mapping(let pairs, _)):
+                out += "{"
+                pending.append(.text("}"))
+                for (index, pair) in pairs.enumerated().reversed() {
+                    pending.append(.node(pair.value))
+                    pending.append(.text("\(pair.key.scalarText ?? "?")="))
+                    if index > 0 { pending.append(.text(",")) }
+                }
+            }
         }
+        let text = LoaderLimits.bounded(out, to: limit)
+        return pending.isEmpty || text.count < out.count ? text : text + "…"
     }
 }
 

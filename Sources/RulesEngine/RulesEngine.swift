@@ -61,8 +61,9 @@ public final class RulesEngine: @unchecked Sendable {
         var warnings: [RulesLoadWarning] = []
         var next = definitions
         do {
-            try FirstPass(source: RulesFileSource(name: name, text: text), minimumPriority: options.minimumPriority, fields: fields)
-                .run(into: &next, warnings: &warnings)
+            var firstPass = FirstPass(source: RulesFileSource(name: name, text: text),
+                                      minimumPriority: options.minimumPriority, fields: fields)
+            try firstPass.run(into: &next, warnings: &warnings)
             var pass = SecondPass(definitions: next, fields: fields, timeFormatISO8601: options.timeFormatISO8601)
             let output = try pass.run()
             warnings += output.warnings
@@ -85,6 +86,9 @@ public final class RulesEngine: @unchecked Sendable {
     /// The `required_engine_version` of the last file that declared one.
     public var requiredEngineVersion: Double? { definitions.requiredEngineVersion }
     public var listCount: Int { definitions.lists.count }
+    /// The sources of the enabled rules loaded so far: a run whose input source is not among them
+    /// judges nothing.
+    public var sources: Set<EventSource> { Set(rules.lazy.filter(\.enabled).map(\.source)) }
     public var macroCount: Int { definitions.macros.count }
 
     /// The rules an audit event triggers: the first enabled matching rule in definition order (Falco's

@@ -19,9 +19,28 @@ public struct RulesLoadError: Error, Sendable, CustomStringConvertible {
     /// cannot be read is just the message.
     public var description: String {
         if isReadError { return message }
-        var text = "Could not load rules file \(file): 1 errors:\n\(message)"
-        if let context { text += "\n---\n\(context)---" }
+        var text = "Could not load rules file \(file): 1 errors:\n\(Self.bounded(message))"
+        if let context { text += "\n---\n\(Self.bounded(context))---" }
         return text
+    }
+
+    /// Longest line, in characters, and most lines an error prints of its message and of its context;
+    /// beyond them an input (a 400 KB condition on one line) is cut, with `…` where it was cut.
+    static let printedLineCharacters = 4_096
+    static let printedContextLines = 500
+
+    private static func bounded(_ text: String) -> String {
+        guard text.utf8.count > printedLineCharacters else { return text }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.count > printedContextLines {
+            let hidden = lines.count - printedContextLines
+            lines = Array(lines.prefix(printedContextLines))
+            lines.append("… (\(hidden) more lines)")
+            if text.hasSuffix("\n") { lines.append("") }
+        }
+        return lines.map { line in
+            LoaderLimits.bounded(String(line), to: printedLineCharacters)
+        }.joined(separator: "\n")
     }
 }
 

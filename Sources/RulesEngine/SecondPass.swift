@@ -15,10 +15,8 @@ struct SecondPass {
         var warnings: [RulesLoadWarning] = []
     }
 
-    private var expandedLists: [(name: String, text: String)] = []
-    private var usedLists: Set<String> = []
-    private var macroTrees: [String: ConditionNode] = [:]
-    private var usedMacros: Set<String> = []
+    private var lists = ListTable()
+    private var macros = MacroTable()
 
     init(definitions: RuleDefinitions, fields: FieldSources, timeFormatISO8601: Bool) {
         self.definitions = definitions
@@ -28,116 +26,37 @@ struct SecondPass {
 
     mutating func run() throws(ItemError) -> Output {
         var output = Output()
-        compileLists()
+        lists = try ListTable(definitions)
         try compileMacros()
         for name in definitions.ruleOrder {
             guard let rule = definitions.rules[name] else { continue }
             if let compiled = try compile(rule, warnings: &output.warnings) { output.rules.append(compiled) }
         }
-        for name in definitions.macroOrder where definitions.macros[name] != nil && !usedMacros.contains(name) {
+        for name in definitions.macroOrder where definitions.macros[name] != nil && !macros.used.contains(name) {
             output.warnings.append(RulesLoadWarning(message: "macro \(name) not refered to by any rule/macro"))
         }
-        for name in definitions.listOrder where definitions.lists[name] != nil && !usedLists.contains(name) {
+        for name in definitions.listOrder where definitions.lists[name] != nil && !lists.used.contains(name) {
             output.warnings.append(RulesLoadWarning(message: "list \(name) not refered to by any rule/macro/list"))
         }
         return output
     }
 
-    // MARK: Lists (§3)
-
-    private mutating func compileLists() {
-        var expanded: [String: [String]] = [:]
-        for name in definitions.listOrder {
-            guard let list = definitions.lists[name] else { continue }
-            var items: [String] = []
-            for item in list.items {
-                let text = item.text ?? ""
-                if case .string = item, let inner = expanded[text] {
-                    items += inner
-                    usedLists.insert(text)
-                } else {
-                    items.append(Self.quoted(text))
-                }
-            }
-            expanded[name] = items
-            expandedLists.append((name, items.joined(separator: ", ")))
-        }
-    }
-
-    /// List-item quoting: wrap in `"` when the item has a space and does not start with a quote.
-    static func quoted(_ item: String) -> String {
-        guard item.contains(" "), let first = item.first, first != "\"", first != "'" else { return item }
-        return "\"" + item + "\""
-    }
-
-    /// Textual list substitution (§3.2), delimiter-bounded, quoting ignored as upstream does.
-    private mutating func substituteLists(_ text: String) -> String {
-        var bytes = Array(text.utf8)
-        for (name, replacement) in expandedLists {
-            let needle = Array(name.utf8)
-            guard !needle.isEmpty, bytes.count >= needle.count else { continue }
-            if contains(bytes, needle) { usedLists.insert(name) }
-            let insert = Array(replacement.utf8)
-            var i = 0
-            while i + needle.count <= bytes.count {
-                if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle),
-                   i == 0 || Self.isDelimiter(bytes[i - 1]),
-                   i + needle.count == bytes.count || Self.isDelimiter(bytes[i + needle.count]) {
-                    bytes.replaceSubrange(i..<(i + needle.count), with: insert)
-                    i += insert.count
-                } else {
-                    i += 1
-                }
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
-            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
-    }
-
-    private static func isDelimiter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: "="):
-            return true
-        default:
-            return false
-        }
-    }
+    static func quoted(_ item: String) -> String { ListTable.quoted(item) }
 
     // MARK: Macros (§4)
 
     private mutating func compileMacros() throws(ItemError) {
         for name in definitions.macroOrder {
             guard let macro = definitions.macros[name] else { continue }
-            let text = substituteLists(macro.condition)
+            let text = try lists.substitute(macro.condition, owner: "Macro \(name)", context: macro.context)
             let tree = try parse(text, context: macro.context)
             // A macro may only use macros whose first definition comes earlier.
-            let known = macroTrees
-            if let message = ConditionParser.firstUndefinedMacro(in: tree, isDefined: { known[$0] != nil }) {
-                throw ItemError(message: "Compilation error when compiling \"\(text)\": \(message)", context: macro.context)
+            // (Not a copy of the table: one would be copied whole by the next change, at every macro.)
+            if let message = ConditionParser.firstUndefinedMacro(in: tree, isDefined: { self.macros.isDefined($0) }) {
+                throw ItemError(message: "Compilation error when compiling \"\(Self.quotedCondition(text))\": \(message)",
+                                context: macro.context)
             }
-            markUsedMacros(in: tree)
-            macroTrees[name] = tree
-        }
-    }
-
-    private mutating func markUsedMacros(in node: ConditionNode) {
-        switch node {
-        case .and(let l, let r), .or(let l, let r):
-            markUsedMacros(in: l); markUsedMacros(in: r)
-        case .not(let o):
-            markUsedMacros(in: o)
-        case .macro(let name):
-            usedMacros.insert(name)
-            if let tree = macroTrees[name] { markUsedMacros(in: tree) }
-        case .comparison:
-            break
+            macros.define(name, tree: tree)
         }
     }
 
@@ -150,19 +69,28 @@ struct SecondPass {
             }
             return tree
         } catch {
-            throw ItemError(message: "Compilation error when compiling \"\(text)\": \(error.message)", context: context)
+            throw ItemError(message: "Compilation error when compiling \"\(Self.quotedCondition(text))\": \(error.message)",
+                            context: context)
         }
     }
 
-    /// Replaces macro references by their trees, repeatedly (macros are validated to be acyclic).
-    private func expandMacros(_ node: ConditionNode) -> ConditionNode {
-        switch node {
-        case .and(let l, let r): return .and(expandMacros(l), expandMacros(r))
-        case .or(let l, let r): return .or(expandMacros(l), expandMacros(r))
-        case .not(let o): return .not(expandMacros(o))
-        case .macro(let name): return expandMacros(macroTrees[name]!)
-        case .comparison: return node
+    /// Falco quotes the whole condition; a hostile one (400 KB) is quoted by its beginning only.
+    private static func quotedCondition(_ text: String) -> String {
+        LoaderLimits.bounded(text, to: LoaderLimits.quotedConditionCharacters)
+    }
+
+    /// The rule's tree with its macros expanded (§4), refused when it passes the size or depth limit.
+    private func expandMacros(_ tree: ConditionNode, rule: RuleDefinitions.Rule) throws(ItemError) -> ConditionNode {
+        let shape = macros.shape(of: tree)
+        if shape.nodes > LoaderLimits.maximumExpandedNodes {
+            throw ItemError(message: "Rule \(rule.name): the condition has more than \(LoaderLimits.maximumExpandedNodes) "
+                + "nodes once its macros are expanded (pspctl's limit per rule)", context: rule.context)
         }
+        if shape.depth > LoaderLimits.maximumExpandedDepth {
+            throw ItemError(message: "Rule \(rule.name): the condition nests more than \(LoaderLimits.maximumExpandedDepth) "
+                + "levels of and/or/not once its macros are expanded (pspctl's limit per rule)", context: rule.context)
+        }
+        return macros.expand(tree)
     }
 
     // MARK: Rules (§5, §7)
@@ -176,14 +104,13 @@ struct SecondPass {
         if !fragments.isEmpty {
             text = "(" + text + ") " + fragments.map { " and not " + $0 }.joined()
         }
-        text = substituteLists(text)
+        text = try lists.substitute(text, owner: "Rule \(rule.name)", context: rule.context)
         let parsed = try parse(text, context: rule.context)
-        let macros = macroTrees
-        if let message = ConditionParser.firstUndefinedMacro(in: parsed, isDefined: { macros[$0] != nil }) {
+        if let message = ConditionParser.firstUndefinedMacro(in: parsed, isDefined: { self.macros.isDefined($0) }) {
             throw ItemError(message: message, context: rule.context)
         }
-        markUsedMacros(in: parsed)
-        let tree = expandMacros(parsed)
+        macros.markUsed(in: parsed)
+        let tree = try expandMacros(parsed, rule: rule)
 
         guard let source = EventSource(rawValue: rule.source) else {
             warnings.append(RulesLoadWarning(message: "Rule \(rule.name): warning (unknown-source): unknown source \(rule.source), skipping"))
@@ -214,12 +141,14 @@ struct SecondPass {
 
     private struct FilterBuildError: Error { var message: String }
 
+    /// The filter of a macro-free tree whose nested `and`s and `or`s are already joined (§7.2): one node
+    /// per tree node. The recursion is bounded by `LoaderLimits.maximumExpandedDepth`.
     private func buildFilter(_ node: ConditionNode, source: EventSource) throws(FilterBuildError) -> Filter {
         switch node {
-        case .and:
-            return .and(try flatten(node, source: source, isAnd: true))
-        case .or:
-            return .or(try flatten(node, source: source, isAnd: false))
+        case .and(let operands):
+            return .and(try buildMembers(operands, source: source, isAnd: true))
+        case .or(let operands):
+            return .or(try buildMembers(operands, source: source, isAnd: false))
         case .not(let operand):
             return .not(try buildFilter(operand, source: source))
         case .macro(let name):
@@ -236,14 +165,17 @@ struct SecondPass {
         }
     }
 
-    /// `a and b and c` is one group of three members (§7.2).
-    private func flatten(_ node: ConditionNode, source: EventSource, isAnd: Bool) throws(FilterBuildError) -> [Filter] {
-        switch node {
-        case .and(let l, let r) where isAnd, .or(let l, let r) where !isAnd:
-            return try flatten(l, source: source, isAnd: isAnd) + flatten(r, source: source, isAnd: isAnd)
-        default:
-            return [try buildFilter(node, source: source)]
+    /// `a and b and c` is one group of three members, whatever the parentheses and macros (§7.2).
+    private func buildMembers(_ operands: [ConditionNode], source: EventSource, isAnd: Bool) throws(FilterBuildError) -> [Filter] {
+        var members: [Filter] = []
+        members.reserveCapacity(operands.count)
+        for operand in operands {
+            switch (try buildFilter(operand, source: source), isAnd) {
+            case (.and(let inner), true), (.or(let inner), false): members += inner
+            case (let member, _): members.append(member)
+            }
         }
+        return members
     }
 
     /// Validates the output and builds the effective alert format (§11.2–§11.3).

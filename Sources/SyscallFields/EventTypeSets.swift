@@ -17,8 +17,12 @@ extension EventTypeSet {
     /// own group) evaluate left to right with ∩/∪ and complement, which is this recursion.
     static func of(_ node: ConditionNode) -> EventTypeSet {
         switch node {
-        case .and(let left, let right): return of(left).intersection(of(right))
-        case .or(let left, let right): return of(left).union(of(right))
+        case .and(let operands):
+            guard let first = operands.first else { return .all }
+            return operands.dropFirst().reduce(of(first)) { $0.intersection(of($1)) }
+        case .or(let operands):
+            guard let first = operands.first else { return .all }
+            return operands.dropFirst().reduce(of(first)) { $0.union(of($1)) }
         case .not(let operand): return of(operand).complement
         case .comparison(let comparison):
             return contribution(field: comparison.field, op: comparison.op, names: comparison.values)

@@ -136,3 +136,35 @@ final class ExpressionStructureTests: XCTestCase {
         XCTAssertEqual(syntaxError("a.b = x # note")?.message, "9: syntax error, unexpected '#', expecting 'or', 'and'")
     }
 }
+
+/// And/or chains are n-ary nodes that map one to one onto Falco's left-nested binary trees (issue 13:
+/// a 100,000-term chain must not be a 100,000-deep tree).
+final class ChainShapeTests: XCTestCase {
+    private let a = comparison("a.a", .equal, "1")
+    private let b = comparison("b.b", .equal, "2")
+    private let c = comparison("c.c", .equal, "3")
+
+    func testAChainIsOneNodeWhateverItsLength() throws {
+        let terms = (0..<100_000).map { "f.x = \($0)" }
+        guard case .and(let operands) = try parsed(terms.joined(separator: " and ")) else { return XCTFail("not an and") }
+        XCTAssertEqual(operands.count, 100_000)
+        XCTAssertEqual(operands.last, comparison("f.x", .equal, "99999"))
+    }
+
+    func testALeadingParenthesisedChainOfTheSameKindJoinsIt() throws {
+        XCTAssertEqual(try parsed("(a.a=1 and b.b=2) and c.c=3"), .and([a, b, c]))
+        XCTAssertEqual(try parsed("a.a=1 and (b.b=2 and c.c=3)"), .and([a, .and([b, c])]))
+        XCTAssertEqual(try parsed("(a.a=1 or b.b=2) and c.c=3"), .and([.or([a, b]), c]))
+    }
+
+    func testNotChainsAreBoundedByTheNestingLimit() {
+        let error = syntaxError(String(repeating: "not ", count: 100_000) + "a.a=1")
+        XCTAssertEqual(error?.message, "801: syntax error, expression nested too deeply (more than 200 levels of parentheses and 'not')")
+    }
+
+    func testAVeryLongUnexpectedTokenIsQuotedByItsBeginning() {
+        let word = String(repeating: "w", count: 10_000)
+        let error = syntaxError("a.a=1 " + word)
+        XCTAssertEqual(error?.message, "7: syntax error, unexpected '\(String(repeating: "w", count: 200))…', expecting 'or', 'and'")
+    }
+}

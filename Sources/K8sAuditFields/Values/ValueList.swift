@@ -12,19 +12,28 @@ final class ValueList: Sendable {
 
     private static let scanLimit = 8
 
+    private struct RangeKey: Hashable { let low: Int64, high: Int64 }
+
     init(_ values: [K8sValue]) {
+        // De-duplication by hashing (first occurrence kept, in order): a list of 40,000 items, as a PSP
+        // with 20,000 forbidden sysctls gives, loads in linear time instead of comparing every pair.
         var strings: [String] = [], integers = Set<Int64>(), ranges: [(low: Int64, high: Int64)] = []
+        var byHash: [Int: [String]] = [:]
+        var seenRanges = Set<RangeKey>()
         for value in values {
             switch value {
             case .string(let text):
-                if !strings.contains(where: { ByteText.equal($0, text) }) { strings.append(text) }
+                let hash = ByteText.withBytes(of: text, ByteText.hash)
+                if byHash[hash]?.contains(where: { ByteText.equal($0, text) }) ?? false { continue }
+                byHash[hash, default: []].append(text)
+                strings.append(text)
             case .integer(let number): integers.insert(number)
             case .range(let low, let high):
-                if !ranges.contains(where: { $0 == (low, high) }) { ranges.append((low, high)) }
+                if seenRanges.insert(RangeKey(low: low, high: high)).inserted { ranges.append((low, high)) }
             }
         }
         if strings.count > Self.scanLimit {
-            stringsByHash = Dictionary(grouping: strings) { ByteText.withBytes(of: $0, ByteText.hash) }
+            stringsByHash = byHash
             stringList = []
         } else {
             stringsByHash = [:]
