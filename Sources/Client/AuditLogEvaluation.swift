@@ -178,8 +178,8 @@ enum RuleSourceCheck {
 
     /// A warning when no enabled rule has source k8s_audit (the log then cannot produce an alert), or nil.
     static func noAuditRulesWarning(_ engine: RulesEngine) -> String? {
+        guard !engine.sources.contains(.k8sAudit) else { return nil }
         let rules = engine.rules
-        guard !rules.contains(where: { $0.enabled && $0.source == .k8sAudit }) else { return nil }
         let loaded: String
         if rules.isEmpty {
             loaded = "no rules are loaded"

@@ -57,7 +57,7 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .customLong("iso8601"), help: "Print alert times as ISO 8601 UTC (Falco's time_format_iso_8601).")
     var iso8601 = false
 
-    @Flag(name: .shortAndLong, help: "Print rules-loading warnings and the per-rule summary on stderr.")
+    @Flag(name: .shortAndLong, help: "Also print Falco's rules-loading warnings (unused macros and lists, …) and the per-rule summary on stderr.")
     var verbose = false
 
     @Flag(name: .shortAndLong, help: "Print nothing on stderr but errors.")
@@ -79,11 +79,9 @@ struct WatchCommand: ParsableCommand {
         for file in rulesFiles {
             do {
                 let warnings = try engine.load(path: file)
-                if verbose {
-                    for w in warnings {
-                        let text = TextEscaping.escapedKeepingLineBreaks("\(file): warning: \(w.message)")
-                        FileHandle.standardError.write(Data("pspctl watch: \(text)\n".utf8))
-                    }
+                for w in warnings where verbose || (w.isAboutMeaning && !quiet) {
+                    let text = TextEscaping.escapedKeepingLineBreaks("\(file): warning: \(w.message)")
+                    FileHandle.standardError.write(Data("pspctl watch: \(text)\n".utf8))
                 }
             } catch {
                 throw fail("watch", "\(error)", status: 2)

@@ -50,7 +50,8 @@ struct FirstPass {
             }
         }
         if ruleItems == 0 {
-            warnings.append(RulesLoadWarning(message: "Rules file \(source.name) holds no rules: it cannot judge any event"))
+            warnings.append(RulesLoadWarning(message: "Rules file \(source.name) holds no rules: it cannot judge any event",
+                                             isAboutMeaning: true))
         }
     }
 
@@ -124,7 +125,8 @@ struct FirstPass {
         default: item = "The \(kind) item"
         }
         return RulesLoadWarning(message: "\(item) in \(source.name): unknown key '\(bound(key))' is ignored "
-            + "(Falco 0.31.1 ignores keys it does not know; later Falco versions give some, such as 'override', a meaning)")
+            + "(Falco 0.31.1 ignores keys it does not know; later Falco versions give some, such as 'override', a meaning)",
+            isAboutMeaning: true)
     }
 
     private func readList(_ keys: [String: LuaValue], node: YAMLNode, context: String, into defs: inout RuleDefinitions) throws(ItemError) {

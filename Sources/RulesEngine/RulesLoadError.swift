@@ -47,7 +47,14 @@ public struct RulesLoadError: Error, Sendable, CustomStringConvertible {
 /// A problem reported while loading that does not stop it (falco-rules.md §12.3).
 public struct RulesLoadWarning: Sendable, CustomStringConvertible, Equatable {
     public var message: String
+    /// True for pspctl's own warnings that a rules file may judge nothing or mean something else than
+    /// its author meant (no rules, unknown keys); shown unless the user asks for quiet. Falco's own
+    /// load warnings (unused macros and lists, …) are shown, as by Falco, only when asked for (`-v`).
+    public var isAboutMeaning: Bool
     public var description: String { message }
+    public init(message: String, isAboutMeaning: Bool = false) {
+        self.message = message; self.isAboutMeaning = isAboutMeaning
+    }
 }
 
 /// An error inside one item, before the file name is known to the caller.

@@ -217,6 +217,23 @@ final class HardeningLoaderTests: XCTestCase {
         XCTAssertFalse(withRule.stderr.contains("holds no rules"), withRule.stderr)
     }
 
+    /// The warnings that a file may judge nothing or mean something else are shown without `-v` (Falco's
+    /// own load warnings are not), and `--quiet` silences them.
+    func testMeaningWarningsNeedNoVerboseFlag() throws {
+        let path = try Pspctl.temporaryFile(rule("Overridden", "ka.verb=create") + "  override:\n    condition: append\n"
+            + "- macro: unused\n  condition: ka.verb=delete\n")
+        let empty = try Pspctl.temporaryFile("")
+        let log = try Pspctl.temporaryFile("", suffix: ".jsonl")
+        let plain = try Pspctl.run(["watch", "--rules", path, "--rules", empty, "--audit-log", log])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("unknown key 'override' is ignored"), plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("Rules file \(empty) holds no rules"), plain.stderr)
+        XCTAssertFalse(plain.stderr.contains("macro unused not refered to"), "Falco's own warnings need -v: \(plain.stderr)")
+        let quiet = try Pspctl.run(["watch", "--rules", path, "--rules", empty, "--audit-log", log, "--quiet"])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertEqual(quiet.stderr, "")
+    }
+
     func testUnknownKeysAreNamed() throws {
         let text = rule("Overridden", "ka.verb=create") + """
               override:
