@@ -6,7 +6,7 @@ import TestSupport
 /// admission configurations — fails with a clear error (exit 2) in bounded time and memory, where it
 /// used to crash (20,000 levels of nesting) or explode (billion laughs). Inputs are generated here.
 final class HardeningYAMLTests: XCTestCase {
-    private let depthError = "the document nests deeper than 512 levels"
+    private let depthError = "the document nests deeper than 128 levels"
     private let aliasError = "aliases expand the YAML to more than 1000000 nodes"
 
     /// `levels` nested flow sequences, empty at the bottom, on one line.
@@ -43,7 +43,7 @@ final class HardeningYAMLTests: XCTestCase {
             + String(repeating: "    ]\n", count: 20_000) + "  condition: ka.verb=create\n"
         let (result, path) = try watch(rules: yaml)
         // Falco's load error layout: the file, the problem, then the lines from where the limit was crossed
-        // (the root sequence and the mapping are levels 1 and 2, so the 511th `[`, on line 513, is level 513).
+        // (the root sequence and the mapping are levels 1 and 2, so the 127th `[`, on line 129, is level 129).
         XCTAssertTrue(result.stderr.contains("Could not load rules file \(path): 1 errors:\n\(depthError)\n---\n    [\n    [\n    [\n---"),
                       result.stderr)
     }
@@ -61,8 +61,8 @@ final class HardeningYAMLTests: XCTestCase {
         let out = try ScratchDirectory.make().appendingPathComponent("out.yaml").path
         let result = try MeasuredRun.pspctl(["convert", "--psp-path", psp, "--rules-path", out], timeLimit: 30)
         assertBounded(result)
-        // The root and `spec` are levels 1 and 2; the 511th `[`, at column 11 + 511, opens level 513.
-        XCTAssertEqual(result.stderr, "pspctl convert: not valid YAML: \(depthError) (line 6, column 522)\n")
+        // The root and `spec` are levels 1 and 2; the 127th `[`, at column 11 + 127, opens level 129.
+        XCTAssertEqual(result.stderr, "pspctl convert: not valid YAML: \(depthError) (line 6, column 138)\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no rules file is written")
     }
 
@@ -77,8 +77,8 @@ final class HardeningYAMLTests: XCTestCase {
         let result = try MeasuredRun.pspctl(["convert", "--standard", "restricted", "--standard-version", "latest",
                                              "--admission-config", config, "--rules-path", out], timeLimit: 30)
         assertBounded(result)
-        // The root is level 1; the 512th `{a: ` opens level 513, at column 11 + 4 × 511.
-        XCTAssertEqual(result.stderr, "pspctl convert: --admission-config: not YAML: \(depthError) (line 3, column 2055)\n")
+        // The root is level 1; the 128th `{a: ` opens level 129, at column 11 + 4 × 127.
+        XCTAssertEqual(result.stderr, "pspctl convert: --admission-config: not YAML: \(depthError) (line 3, column 519)\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no rules file is written")
     }
 
@@ -102,23 +102,23 @@ final class HardeningYAMLTests: XCTestCase {
 
     /// Just inside the limits, every consumer reads the document (recursing over it) without crashing.
     func testDocumentsAtTheLimitsReachTheConsumers() throws {
-        // A top-level item 511 levels deep under the root sequence: Falco's "unknown top level object"
+        // A top-level item 127 levels deep under the root sequence: Falco's "unknown top level object"
         // warning renders it recursively.
-        let rules = try Pspctl.temporaryFile("- " + nested(511) + "\n")
+        let rules = try Pspctl.temporaryFile("- " + nested(127) + "\n")
         let log = try Pspctl.temporaryFile("", suffix: ".jsonl")
         let loaded = try MeasuredRun.pspctl(["watch", "--rules", rules, "--audit-log", log, "-v"], timeLimit: 30)
         XCTAssertNil(loaded.signal, loaded.stderr)
         XCTAssertEqual(loaded.status, 0, loaded.stderr)
-        XCTAssertTrue(loaded.stderr.contains("warning: Unknown top level object: " + String(repeating: "{", count: 511) + String(repeating: "}", count: 511) + "\n"),
+        XCTAssertTrue(loaded.stderr.contains("warning: Unknown top level object: " + String(repeating: "{", count: 127) + String(repeating: "}", count: 127) + "\n"),
                       loaded.stderr)
 
-        let psp = try Pspctl.temporaryFile("apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: deep\nspec:\n  volumes: \(nested(510))\n")
+        let psp = try Pspctl.temporaryFile("apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: deep\nspec:\n  volumes: \(nested(126))\n")
         let out = try ScratchDirectory.make().appendingPathComponent("out.yaml").path
         let converted = try MeasuredRun.pspctl(["convert", "--psp-path", psp, "--rules-path", out], timeLimit: 30)
         XCTAssertNil(converted.signal, converted.stderr)
         XCTAssertEqual(converted.stderr, "pspctl convert: spec.volumes[0]: expected a string, found a list\n")
 
-        let config = try Pspctl.temporaryFile("apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\nexemptions: {usernames: \(nested(510))}\n")
+        let config = try Pspctl.temporaryFile("apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\nexemptions: {usernames: \(nested(126))}\n")
         let standards = try MeasuredRun.pspctl(["convert", "--standard", "restricted", "--admission-config", config, "--rules-path", out], timeLimit: 30)
         XCTAssertNil(standards.signal, standards.stderr)
         XCTAssertEqual(standards.status, 2, standards.stderr)

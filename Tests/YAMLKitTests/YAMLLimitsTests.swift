@@ -69,10 +69,10 @@ final class YAMLLimitsTests: XCTestCase {
 
     func testNestingBeyondTheLimitIsAnErrorAtTheLevelThatCrossedIt() {
         let problem = "the document nests deeper than \(limit) levels"
-        XCTAssertEqual(problem, "the document nests deeper than 512 levels")
-        // One line: the root mapping is level 1, so the 512th `[` (column 3 + 512) opens level 513.
+        XCTAssertEqual(problem, "the document nests deeper than 128 levels")
+        // One line: the root mapping is level 1, so the 128th `[` (column 3 + 128) opens level 129.
         assertYAMLError("a: " + nestedSequences(limit), problem: problem, line: 1, column: 3 + limit)
-        // One level a line: level 513 opens on line 513, after its indentation.
+        // One level a line: level 129 opens on line 129, after its indentation.
         assertYAMLError(mixedNesting(limit + 1), problem: problem, line: limit + 1, column: limit + 1)
         // ~20,000 levels (a SIGSEGV before): the same error, reported at once.
         assertYAMLError(nestedSequences(20_000), problem: problem, line: 1, column: limit + 1)
@@ -80,13 +80,17 @@ final class YAMLLimitsTests: XCTestCase {
     }
 
     func testLevelsReachedThroughAnAliasCountTowardTheLimit() throws {
-        // An anchored node 300 levels high, copied where 212 levels are open: 512, allowed.
-        let anchored = "- &deep " + nestedSequences(300) + "\n"
-        let allowed = try XCTUnwrap(YAML.parseDocuments(anchored + "- " + String(repeating: "[", count: 211) + "*deep" + String(repeating: "]", count: 211) + "\n").first)
+        // An anchored node 100 levels high (101 in the document), copied where 28 levels are open
+        // (the root sequence and 27 `[`): 128, allowed.
+        let anchored = "- &deep " + nestedSequences(100) + "\n"
+        func copied(under open: Int) -> String {
+            anchored + "- " + String(repeating: "[", count: open) + "*deep" + String(repeating: "]", count: open) + "\n"
+        }
+        let allowed = try XCTUnwrap(YAML.parseDocuments(copied(under: limit - 101)).first)
         XCTAssertEqual(depth(allowed), limit)
         // One level more: the alias crosses the limit, reported at the alias.
-        assertYAMLError(anchored + "- " + String(repeating: "[", count: 212) + "*deep" + String(repeating: "]", count: 212) + "\n",
-                        problem: "the document nests deeper than 512 levels (through the alias *deep)", line: 2, column: 3 + 212)
+        assertYAMLError(copied(under: limit - 100), problem: "the document nests deeper than 128 levels (through the alias *deep)",
+                        line: 2, column: 3 + limit - 100)
     }
 
     /// The reader keeps no recursion, and the tree it allows stays safe for recursive consumers on a
