@@ -6,15 +6,16 @@ public enum YAML {
     /// configurations about 6, pods about 10, the deepest CRD schemas about 40. The bound is set by the
     /// consumers, which walk the tree recursively (synthesized `==`, the indirect enum's release, LuaValue,
     /// the rules loader's warnings, Kubernetes object decoding): under AddressSanitizer in a debug build
-    /// they take up to ~2.3 KB of stack a level (`==` ~1.2 KB), so 128 levels stay within half of a 512 KB
-    /// secondary-thread stack, and far within the 8 MB main-thread stack (tested on a 512 KB thread).
+    /// they take up to ~2.3 KB of stack a level (`==` ~1.2 KB), so 128 levels take at most ~300 KB of a
+    /// 512 KB secondary-thread stack, and a small part of the 8 MB main-thread stack (tested on a 512 KB
+    /// thread). Measured on this project's loader; a consumer with bigger frames must be re-measured.
     public static let maxNestingDepth = 128
 
     /// The most nodes that aliases may add to a stream, over all its documents: each alias adds the node
     /// count of its anchored node, aliases inside it included. Resolved aliases share their storage, but
     /// every consumer that walks the tree pays for the expanded size, so a few hundred bytes of nested
-    /// anchors ("billion laughs") would otherwise cost any walk billions of steps. go-yaml guards the same
-    /// way. Nodes written out in the text do not count: they are bounded by the input's size.
+    /// anchors ("billion laughs") would otherwise cost any walk billions of steps. go-yaml v3 has a similar
+    /// guard. Nodes written out in the text do not count: they are bounded by the input's size.
     public static let maxAliasExpansion = 1_000_000
 
     /// Parses every document of a YAML stream into node trees (an empty stream gives no documents).

@@ -94,8 +94,8 @@ final class YAMLLimitsTests: XCTestCase {
     }
 
     /// The reader keeps no recursion, and the tree it allows stays safe for recursive consumers on a
-    /// secondary thread's stack (512 KB, as Dispatch and Foundation threads have on Linux): parsing,
-    /// `==`, a recursive walk, and releasing the tree all run there.
+    /// secondary thread with a small stack (512 KB): parsing, `==`, a recursive walk, and releasing the
+    /// tree all run there.
     func testADocumentAtTheLimitIsSafeOnA512KBThread() throws {
         let text = mixedNesting(limit), tooDeep = nestedSequences(20_000)
         final class Outcome: @unchecked Sendable { var depth = 0; var equal = false; var error: String?; var rejectedTooDeep = false }
