@@ -109,7 +109,8 @@ struct ConvertCommand: ParsableCommand {
                 let conversion = try PSPConverter.convert(yaml: policy)
                 return (conversion.rulesYAML, conversion.summary, [])
             } catch {
-                throw ConvertFailure(error.description)
+                // An error of the input as a whole (not YAML, several documents) names the file.
+                throw ConvertFailure(error.field == nil ? "\(pspPath): \(error.description)" : error.description)
             }
         }
         guard isStandardsMode else {
@@ -121,7 +122,7 @@ struct ConvertCommand: ParsableCommand {
         let request = PSSConversionRequest(
             level: standard ?? "", version: standardVersion ?? "",
             exemptUsers: exemptUsers, exemptNamespaces: exemptNamespaces, exemptRuntimeClasses: exemptRuntimeClasses,
-            admissionConfigYAML: try admissionConfig.map(RulesInput.read))
+            admissionConfigYAML: try admissionConfig.map(RulesInput.read), admissionConfigName: admissionConfig)
         do {
             let conversion = try PSSConverter.convert(request)
             return (conversion.rulesYAML, conversion.summary, conversion.warnings)

@@ -12,12 +12,20 @@ public struct PSSConversionRequest: Sendable {
     public var exemptRuntimeClasses: [String]
     /// Text of an `AdmissionConfiguration` or `PodSecurityConfiguration` file.
     public var admissionConfigYAML: String?
+    /// Where that text came from (a path), named in its error messages.
+    public var admissionConfigName: String?
 
     public init(level: String, version: String, exemptUsers: [String], exemptNamespaces: [String],
-                exemptRuntimeClasses: [String], admissionConfigYAML: String?) {
+                exemptRuntimeClasses: [String], admissionConfigYAML: String?, admissionConfigName: String? = nil) {
         self.level = level; self.version = version; self.exemptUsers = exemptUsers
         self.exemptNamespaces = exemptNamespaces; self.exemptRuntimeClasses = exemptRuntimeClasses
         self.admissionConfigYAML = admissionConfigYAML
+        self.admissionConfigName = admissionConfigName
+    }
+
+    /// How messages name the configuration: `--admission-config` and its path when known.
+    var admissionConfigLabel: String {
+        admissionConfigName.map { "--admission-config \($0)" } ?? "--admission-config"
     }
 }
 
@@ -42,7 +50,7 @@ public enum PSSConverter {
     public static func convert(_ request: PSSConversionRequest) throws(PSSConversionError) -> PSSConversion {
         let configuration: PodSecurityConfiguration?
         do { configuration = try request.admissionConfigYAML.map(PodSecurityConfiguration.init(yaml:)) } catch {
-            throw PSSConversionError("--admission-config: \(error.message)")
+            throw PSSConversionError("\(request.admissionConfigLabel): \(error.message)")
         }
         let policy = try policy(for: request, configuration: configuration)
         let exemptions = try mergedExemptions(request, configuration?.exemptions)
@@ -103,7 +111,7 @@ public enum PSSConverter {
             $0.isEmpty ? ["username must not be empty"] : representable($0)
         }
         let configuredUsers = try validated(configured?.usernames ?? [],
-                                            { "--admission-config: exemptions.usernames[\($0)]" }, representable)
+                                            { "\(request.admissionConfigLabel): exemptions.usernames[\($0)]" }, representable)
         let namespaces = try validated(request.exemptNamespaces, { _ in "--exempt-namespace" },
                                        KubernetesNameValidation.dns1123LabelErrors)
         let runtimeClasses = try validated(request.exemptRuntimeClasses, { _ in "--exempt-runtime-class" },

@@ -40,19 +40,21 @@ final class ConvertCommandTests: XCTestCase {
     /// one untouched), no temporary file left behind.
     func testErrorsLeaveNoRulesFile() throws {
         let cases: [(String, String)] = [
-            ("kind: PodSecurityPolicy\nspec: [oops\n", "pspctl convert: not valid YAML: "),
+            ("kind: PodSecurityPolicy\nspec: [oops\n", "pspctl convert: {psp}: not valid YAML: "),
             (PSPFixtures.psp(spec: "").replacingOccurrences(of: "kind: PodSecurityPolicy", with: "kind: Pod"),
              "pspctl convert: kind: \"Pod\" is not PodSecurityPolicy\n"),
-            (PSPFixtures.psp(spec: "") + "---\n" + PSPFixtures.psp(spec: ""), "pspctl convert: the input holds 2 YAML documents"),
+            (PSPFixtures.psp(spec: "") + "---\n" + PSPFixtures.psp(spec: ""), "pspctl convert: {psp}: the input holds 2 YAML documents"),
             (PSPFixtures.psp(spec: "runAsUser: {rule: MustRunAs, ranges: [{min: 100, max: 10}]}"),
              "pspctl convert: spec.runAsUser.ranges[0]: min 100 is greater than max 10\n"),
             (PSPFixtures.psp(spec: "fsGroup: {rule: MustRunAsNonRoot}"),
              "pspctl convert: spec.fsGroup.rule: unknown strategy \"MustRunAsNonRoot\": expected MustRunAs, MayRunAs or RunAsAny\n"),
             (PSPFixtures.psp(images: "nginx", spec: ""), "pspctl convert: metadata.annotations[\"falco-rules-psp-images\"]: \"nginx\" is not a list"),
         ]
-        for (psp, message) in cases {
+        for (psp, template) in cases {
             let directory = try ScratchDirectory.make()
             let pspPath = directory.appendingPathComponent("psp.yaml").path
+            // An error of the input as a whole names the file; a field error names the field.
+            let message = template.replacingOccurrences(of: "{psp}", with: pspPath)
             try psp.write(toFile: pspPath, atomically: true, encoding: .utf8)
             let fresh = directory.appendingPathComponent("new.yaml").path
             var result = try Pspctl.run(["convert", "--psp-path", pspPath, "--rules-path", fresh])

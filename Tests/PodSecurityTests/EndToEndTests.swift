@@ -226,12 +226,13 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testUnknownLevelsVersionsAndBadFilesExitWithStatus2() throws {
+        let configMap = try Pspctl.temporaryFile("apiVersion: v1\nkind: ConfigMap\n")
         let cases: [([String], String)] = [
             (["--standard", "strict"], #"--standard "strict": must be one of privileged, baseline, restricted"#),
             (["--standard", "baseline", "--standard-version", "1.25"], #"--standard-version "1.25": must be "latest" or "v1.x""#),
             (["--standard", "baseline", "--exempt-namespace", "Kube_System"], #"--exempt-namespace "Kube_System": a lowercase RFC 1123 label"#),
-            (["--admission-config", try Pspctl.temporaryFile("apiVersion: v1\nkind: ConfigMap\n")],
-             #"--admission-config: kind "ConfigMap" is neither AdmissionConfiguration nor PodSecurityConfiguration"#),
+            (["--admission-config", configMap],
+             "--admission-config \(configMap): " + #"kind "ConfigMap" is neither AdmissionConfiguration nor PodSecurityConfiguration"#),
         ]
         for (arguments, message) in cases {
             let result = try Pspctl.run(["convert"] + arguments + ["--rules-path", try Pspctl.temporaryFile("")])
