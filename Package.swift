@@ -64,5 +64,10 @@ let package = Package(
         .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PSSConverter", "RulesEngine", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Client", "TestSupport"], exclude: ["Fixtures"]),
+        // gRPC over the C core (libgrpc-dev): the module map links grpc and gpr itself (pkgConfig "grpc"
+        // floods the link line with abseil's flags), and GRPCKit is the only Swift that sees it.
+        .systemLibrary(name: "CGRPC", providers: [.apt(["libgrpc-dev"])]),
+        .target(name: "GRPCKit", dependencies: ["CGRPC"]),
+        .testTarget(name: "GRPCKitTests", dependencies: ["GRPCKit"], exclude: ["python"]),
     ]
 )
