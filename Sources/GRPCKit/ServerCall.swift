@@ -67,19 +67,15 @@ struct ServerCallDriver {
 
     func run(_ handler: MethodHandler?) {
         let context = self.context, stream = self.stream, isStopping = self.isStopping
+        stream.observeCancellation(reason: {
+            if isStopping() { return .unavailable }
+            if let deadline = context.deadline, deadline <= .now { return RPCError(.deadlineExceeded, "the deadline passed") }
+            return .cancelled
+        }, { context.cancelHandler() })
         let close = Batch()
         close.addReceiveCloseOnServer()
         stream.call.start(close) { batch, success in
-            let reason: RPCError
-            if isStopping() {
-                reason = .unavailable
-            } else if let deadline = context.deadline, deadline <= .now {
-                reason = RPCError(.deadlineExceeded, "the deadline passed")
-            } else {
-                reason = .cancelled
-            }
-            stream.serverCallClosed(wasCancelled: batch.serverSawCancellation || !success, reason: reason)
-            if stream.isCancelled { context.cancelHandler() }
+            stream.serverCallClosed(wasCancelled: batch.serverSawCancellation || !success)
         }
         switch handler {
         case nil:

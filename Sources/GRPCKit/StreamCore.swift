@@ -44,6 +44,10 @@ final class StreamCore: @unchecked Sendable {
     // The end of the call: server side, set when it was cancelled; client side, the final status.
     private var cancelled: RPCError?
     private var status: RPCStatus?
+    /// Server side: why a call ended early, and who to tell (the handler's task) before any pending
+    /// receive or send throws.
+    private var cancellationReason: @Sendable () -> RPCError = { .cancelled }
+    private var cancellationObserver: (@Sendable () -> Void)?
 
     init(call: CallHandle, side: Side, sendCapacity: Int, prefetch: Int) {
         self.call = call
@@ -51,6 +55,21 @@ final class StreamCore: @unchecked Sendable {
         self.sendCapacity = max(sendCapacity, 1)
         self.prefetch = max(prefetch, 0)
         initialMetadataPending = side == .server
+    }
+
+    func observeCancellation(reason: @escaping @Sendable () -> RPCError, _ observer: @escaping @Sendable () -> Void) {
+        lock.withLock {
+            cancellationReason = reason
+            cancellationObserver = observer
+        }
+    }
+
+    /// Marks the call cancelled (once); returns the observer to run after unlocking.
+    private func cancelLocked(_ reason: RPCError? = nil) -> (@Sendable () -> Void)? {
+        guard side == .server, cancelled == nil else { return nil }
+        cancelled = reason ?? cancellationReason()
+        defer { cancellationObserver = nil }
+        return cancellationObserver
     }
 
     // MARK: sending
@@ -139,10 +158,11 @@ final class StreamCore: @unchecked Sendable {
         lock.lock()
         sending = false
         var resume: [(UnsafeContinuation<RPCError?, Never>, RPCError?)] = []
+        var observer: (@Sendable () -> Void)?
         if !success {
             sendFailed = true
             queued.removeAll()
-            if side == .server && cancelled == nil { cancelled = .cancelled }
+            observer = cancelLocked()
             if let error = sendErrorLocked() {
                 resume = blockedSenders.map { ($0.continuation, error) }
                 blockedSenders.removeAll()
@@ -159,6 +179,7 @@ final class StreamCore: @unchecked Sendable {
             pumpSendsLocked()
         }
         lock.unlock()
+        observer?()
         for (continuation, error) in resume { continuation.resume(returning: error) }
     }
 
@@ -209,7 +230,7 @@ final class StreamCore: @unchecked Sendable {
         if !call.start(batch, onComplete: { [self] batch, success in receiveCompleted(batch, success) }) {
             receiving = false
             receiveEnded = true
-            if side == .server, cancelled == nil { cancelled = .unavailable }
+            _ = cancelLocked(.unavailable)  // the queue is closed: the server is shutting down
         }
     }
 
@@ -220,15 +241,17 @@ final class StreamCore: @unchecked Sendable {
         let message = success ? batch.receivedMessage : nil
         lock.lock()
         receiving = false
+        var observer: (@Sendable () -> Void)?
         if let message {
             received.append(message)
         } else {
             receiveEnded = true
-            if !success && side == .server && cancelled == nil { cancelled = .cancelled }
+            if !success { observer = cancelLocked() }
         }
         let resumed = deliverLocked()
         if resumed == nil { pumpReceivesLocked() }
         lock.unlock()
+        observer?()
         if let (continuation, result) = resumed { continuation.resume(returning: result) }
     }
 
@@ -243,15 +266,16 @@ final class StreamCore: @unchecked Sendable {
 
     /// Server side: RECV_CLOSE_ON_SERVER completed; `wasCancelled` if the client went away, the
     /// deadline passed or the server cancelled all calls.
-    func serverCallClosed(wasCancelled: Bool, reason: RPCError) {
+    func serverCallClosed(wasCancelled: Bool) {
         lock.lock()
-        if wasCancelled && cancelled == nil { cancelled = reason }
+        let observer = wasCancelled ? cancelLocked() : nil
         if cancelled != nil { received.removeAll() }
         let error = cancelled ?? RPCError(.cancelled, "the call has already ended")
         let senders = blockedSenders
         blockedSenders.removeAll()
         let delivered = deliverLocked()
         lock.unlock()
+        observer?()
         for sender in senders { sender.continuation.resume(returning: error) }
         if let (continuation, result) = delivered { continuation.resume(returning: result) }
     }

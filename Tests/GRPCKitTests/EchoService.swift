@@ -14,9 +14,14 @@ final class Shared<Value: Sendable>: @unchecked Sendable {
 final class EchoObservations: Sendable {
     /// Flood: responses the handler's `send` accepted so far.
     let floodSent = Shared(0)
-    /// Hang: handlers that saw their call cancelled.
-    let hangCancelled = Shared(0)
-    let hangStarted = Shared(0)
+    /// Hang: the contexts of its calls.
+    let hangContexts = Shared<[ServerContext]>([])
+    /// Hang: calls whose `receive` threw (rather than reporting a half-close).
+    let hangReceiveThrew = Shared(0)
+
+    /// Hang calls seen cancelled (a cancelled call's `receive` may end with nil or throw; the
+    /// context says which it was once the call's end is known).
+    var hangCancelled: Int { hangContexts.current.filter(\.isCancelled).count }
 }
 
 /// The test service, under "/test.Echo/…".
@@ -63,9 +68,13 @@ enum EchoService {
         }
         // Reads until the call ends, then records whether it was cancelled.
         server.register(bidirectionalStream: "/test.Echo/Hang") { stream, context throws(RPCError) in
-            observations.hangStarted.update { $0 += 1 }
-            defer { if context.isCancelled && Task.isCancelled { observations.hangCancelled.update { $0 += 1 } } }
-            while let message = try await stream.receive() { try await stream.send(message) }
+            observations.hangContexts.update { $0.append(context) }
+            do throws(RPCError) {
+                while let message = try await stream.receive() { try await stream.send(message) }
+            } catch {
+                observations.hangReceiveThrew.update { $0 += 1 }
+                throw error
+            }
         }
         try server.start()
         return server
