@@ -8,10 +8,11 @@ public final class ServerContext: @unchecked Sendable {
     public let requestMetadata: Metadata
 
     private let stream: StreamCore
-    // Invariant: `task` and `cancelRequested` are touched under `lock` only.
+    // Invariant: `task`, `cancelRequested` and `finished` are touched under `lock` only.
     private let lock = Lock()
     private var task: Task<Void, Never>?
     private var cancelRequested = false
+    private var finished = false
 
     init(method: String, peer: String, deadline: ContinuousClock.Instant?, requestMetadata: Metadata, stream: StreamCore) {
         self.method = method
@@ -31,10 +32,20 @@ public final class ServerContext: @unchecked Sendable {
 
     func attach(_ task: Task<Void, Never>) {
         let cancelNow = lock.withLock { () -> Bool in
+            guard !finished else { return false }
             self.task = task
             return cancelRequested
         }
         if cancelNow { task.cancel() }
+    }
+
+    /// The handler returned: drop the task handle (the task retains its closure, which retains this
+    /// context, so keeping it would be a cycle).
+    func handlerFinished() {
+        lock.withLock {
+            finished = true
+            task = nil
+        }
     }
 
     func cancelHandler() {
@@ -67,11 +78,13 @@ struct ServerCallDriver {
 
     func run(_ handler: MethodHandler?) {
         let context = self.context, stream = self.stream, isStopping = self.isStopping
+        // The stream keeps these closures: they must not retain the context, which retains the stream.
+        let deadline = context.deadline
         stream.observeCancellation(reason: {
             if isStopping() { return .unavailable }
-            if let deadline = context.deadline, deadline <= .now { return RPCError(.deadlineExceeded, "the deadline passed") }
+            if let deadline, deadline <= .now { return RPCError(.deadlineExceeded, "the deadline passed") }
             return .cancelled
-        }, { context.cancelHandler() })
+        }, { [weak context] in context?.cancelHandler() })
         let close = Batch()
         close.addReceiveCloseOnServer()
         stream.call.start(close) { batch, success in
@@ -96,6 +109,7 @@ struct ServerCallDriver {
                     } catch {
                         stream.finish(.status(error.code, error.message, message: nil))
                     }
+                    context.handlerFinished()
                 })
             }
         case let .bidirectional(handler)?:
@@ -107,6 +121,7 @@ struct ServerCallDriver {
                 } catch {
                     stream.finish(.status(error.code, error.message, message: nil))
                 }
+                context.handlerFinished()
             })
         }
     }

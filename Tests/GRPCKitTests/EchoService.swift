@@ -14,14 +14,12 @@ final class Shared<Value: Sendable>: @unchecked Sendable {
 final class EchoObservations: Sendable {
     /// Flood: responses the handler's `send` accepted so far.
     let floodSent = Shared(0)
-    /// Hang: the contexts of its calls.
-    let hangContexts = Shared<[ServerContext]>([])
-    /// Hang: calls whose `receive` threw (rather than reporting a half-close).
-    let hangReceiveThrew = Shared(0)
-
-    /// Hang calls seen cancelled (a cancelled call's `receive` may end with nil or throw; the
-    /// context says which it was once the call's end is known).
-    var hangCancelled: Int { hangContexts.current.filter(\.isCancelled).count }
+    /// Slow: handlers that started and that returned.
+    let slowStarted = Shared(0)
+    let slowEnded = Shared(0)
+    /// Hang: handlers that saw their call cancelled.
+    let hangCancelledCount = Shared(0)
+    var hangCancelled: Int { hangCancelledCount.current }
 }
 
 /// The test service, under "/test.Echo/…".
@@ -39,6 +37,8 @@ enum EchoService {
         }
         // Sleeps until its deadline cancels it.
         server.register(unary: "/test.Echo/Slow") { request, context throws(RPCError) in
+            observations.slowStarted.update { $0 += 1 }
+            defer { observations.slowEnded.update { $0 += 1 } }
             do { try await Task.sleep(for: .seconds(10)) } catch { throw RPCError(.cancelled) }
             return request
         }
@@ -68,13 +68,16 @@ enum EchoService {
         }
         // Reads until the call ends, then records whether it was cancelled.
         server.register(bidirectionalStream: "/test.Echo/Hang") { stream, context throws(RPCError) in
-            observations.hangContexts.update { $0.append(context) }
-            do throws(RPCError) {
-                while let message = try await stream.receive() { try await stream.send(message) }
-            } catch {
-                observations.hangReceiveThrew.update { $0 += 1 }
-                throw error
+            defer {
+                // A cancelled call's `receive` may end with nil or throw; the context knows which it
+                // was once the call's end arrived. (Watched from a detached task: keeping the context
+                // in `observations` would be a cycle through the server's handlers.)
+                Task.detached {
+                    for _ in 0..<200 where !context.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
+                    if context.isCancelled { observations.hangCancelledCount.update { $0 += 1 } }
+                }
             }
+            while let message = try await stream.receive() { try await stream.send(message) }
         }
         try server.start()
         return server

@@ -4,9 +4,10 @@ import XCTest
 final class UnaryCallTests: XCTestCase {
     private var server: Server!
     private var channel: Channel!
+    private let observations = EchoObservations()
 
     override func setUp() async throws {
-        server = try EchoService.makeServer(ServerOptions(maxReceiveMessageBytes: 64 * 1024))
+        server = try EchoService.makeServer(ServerOptions(maxReceiveMessageBytes: 64 * 1024), observations: observations)
         XCTAssertGreaterThan(server.port, 0)
         channel = try Channel(target: "127.0.0.1:\(server.port)")
     }
@@ -46,6 +47,8 @@ final class UnaryCallTests: XCTestCase {
             _ = try await self.channel.unary("/test.Echo/Slow", request: [1], timeout: .milliseconds(200))
         }
         XCTAssertLessThan(ContinuousClock.now - start, .seconds(3))
+        let handlerEnded = await eventually { self.observations.slowEnded.current == 1 }
+        XCTAssertTrue(handlerEnded, "the handler was not cancelled at the deadline")
         // The server is still serving.
         let reply = try? await channel.unary("/test.Echo/Unary", request: [9], timeout: .seconds(5))
         XCTAssertEqual(reply, [9])
@@ -87,6 +90,8 @@ final class UnaryCallTests: XCTestCase {
         } catch {
             XCTAssertEqual((error as? RPCError)?.code, .cancelled)
         }
+        let handlerEnded = await eventually { self.observations.slowEnded.current == 1 }
+        XCTAssertTrue(handlerEnded, "the handler was not cancelled with its call")
     }
 
     func testPortInUseIsAnError() async throws {
