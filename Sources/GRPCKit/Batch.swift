@@ -56,10 +56,15 @@ final class Batch: CompletionTag {
         }
     }
 
-    func addSendMessage(_ message: [UInt8]) {
+    /// `moreFollows`: another message is queued right behind this one, so the transport may hold
+    /// this one back to write both together (GRPC_WRITE_BUFFER_HINT).
+    func addSendMessage(_ message: [UInt8], moreFollows: Bool = false) {
         let buffer = message.withUnsafeBytes { cgrpc_byte_buffer_create($0.baseAddress, $0.count) }
         sendBuffer = buffer
-        add(GRPC_OP_SEND_MESSAGE) { $0.data.send_message.send_message = buffer }
+        add(GRPC_OP_SEND_MESSAGE) {
+            $0.data.send_message.send_message = buffer
+            if moreFollows { $0.flags = UInt32(GRPC_WRITE_BUFFER_HINT) }
+        }
     }
 
     func addSendCloseFromClient() { add(GRPC_OP_SEND_CLOSE_FROM_CLIENT) }

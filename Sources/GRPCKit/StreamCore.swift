@@ -130,7 +130,8 @@ final class StreamCore: @unchecked Sendable {
         let batch = Batch()
         if !queued.isEmpty {
             if initialMetadataPending { batch.addSendInitialMetadata(Metadata()); initialMetadataPending = false }
-            batch.addSendMessage(queued.removeFirst())
+            let message = queued.removeFirst()
+            batch.addSendMessage(message, moreFollows: !queued.isEmpty)
         } else if let close, !closeStarted {
             closeStarted = true
             switch close {
