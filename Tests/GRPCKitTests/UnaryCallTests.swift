@@ -94,6 +94,15 @@ final class UnaryCallTests: XCTestCase {
         XCTAssertTrue(handlerEnded, "the handler was not cancelled with its call")
     }
 
+    func testShutdownOfAServerNeverStartedReturns() async throws {
+        let idle = try Server()
+        XCTAssertGreaterThan(idle.port, 0)
+        let start = ContinuousClock.now
+        await idle.shutdown(grace: .seconds(5))
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(2))
+        XCTAssertThrowsError(try idle.start())
+    }
+
     func testPortInUseIsAnError() async throws {
         XCTAssertThrowsError(try Server(options: ServerOptions(listen: "127.0.0.1:\(server.port)"))) { error in
             XCTAssertEqual((error as? RPCError)?.code, .unavailable)
