@@ -202,7 +202,10 @@ final class StreamCore: @unchecked Sendable {
             precondition(receiver == nil, "GRPCKit: two tasks receive on one stream at once")
             receiver = continuation
             pumpReceivesLocked()
+            // If the receive could not start (the queue closed), the end may already be known.
+            let delivered = receiving ? nil : deliverLocked()
             lock.unlock()
+            if let (continuation, result) = delivered { continuation.resume(returning: result) }
         }
         return try result.get()
     }

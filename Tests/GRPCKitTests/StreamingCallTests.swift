@@ -134,6 +134,18 @@ final class StreamingCallTests: XCTestCase {
         await XCTAssertRPCError(.unimplemented) { _ = try await stream.receive() }
     }
 
+    func testClosingTheChannelEndsItsStreams() async throws {
+        let stream = try channel.makeBidirectionalStream("/test.Echo/Hang", timeout: .seconds(30))
+        try await stream.send([5])
+        let echoed = try await stream.receive()
+        XCTAssertEqual(echoed, [5])
+        channel.close()
+        await XCTAssertRPCError(.cancelled) { _ = try await stream.receive() }
+        await XCTAssertRPCError(.cancelled) { _ = try await stream.receive() }
+        await XCTAssertRPCError(.cancelled) { try await stream.send([6]) }
+        await XCTAssertRPCError(.unavailable) { _ = try self.channel.makeBidirectionalStream("/test.Echo/Hang") }
+    }
+
     func testShutdownWithAStreamInFlightEndsIt() async throws {
         let stream = try channel.makeBidirectionalStream("/test.Echo/Hang", timeout: .seconds(30))
         try await stream.send([7])
