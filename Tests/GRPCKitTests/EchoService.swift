@@ -14,6 +14,8 @@ final class Shared<Value: Sendable>: @unchecked Sendable {
 final class EchoObservations: Sendable {
     /// Flood: responses the handler's `send` accepted so far.
     let floodSent = Shared(0)
+    /// Sink: requests its handler has read.
+    let sinkReceived = Shared(0)
     /// Slow: handlers that started and that returned.
     let slowStarted = Shared(0)
     let slowEnded = Shared(0)
@@ -65,6 +67,16 @@ enum EchoService {
                 try await stream.send(message)
                 observations.floodSent.update { $0 += 1 }
             }
+        }
+        // A slow reader: one request every 2 ms, answered with their count at the end.
+        server.register(bidirectionalStream: "/test.Echo/Sink") { stream, _ throws(RPCError) in
+            var count = 0
+            while try await stream.receive() != nil {
+                count += 1
+                observations.sinkReceived.update { $0 += 1 }
+                do { try await Task.sleep(for: .milliseconds(2)) } catch { throw RPCError(.cancelled) }
+            }
+            try await stream.send(Array(String(count).utf8))
         }
         // Reads until the call ends, then records whether it was cancelled.
         server.register(bidirectionalStream: "/test.Echo/Hang") { stream, context throws(RPCError) in

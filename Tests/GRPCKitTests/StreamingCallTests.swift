@@ -63,6 +63,22 @@ final class StreamingCallTests: XCTestCase {
         print("slow reader: at most \(widestGap) responses were sent but not yet received")
     }
 
+    func testSlowServerHoldsBackTheClientsSends() async throws {
+        // 300 requests of 64 KiB to a handler reading one every 2 ms: the client's sends must wait.
+        let count = 300, size = 64 * 1024
+        let stream = try channel.makeBidirectionalStream("/test.Echo/Sink", timeout: .seconds(60))
+        var widestGap = 0
+        for i in 0..<count {
+            try await stream.send([UInt8](repeating: UInt8(i % 256), count: size))
+            widestGap = max(widestGap, i + 1 - observations.sinkReceived.current)
+        }
+        stream.closeSend()
+        let answer = try await stream.receive()
+        XCTAssertEqual(answer.map { String(decoding: $0, as: UTF8.self) }, String(count))
+        XCTAssertLessThan(widestGap, count / 2, "sent-but-not-read grew to \(widestGap)")
+        print("slow server: at most \(widestGap) requests were sent but not yet read")
+    }
+
     func testClientCancelMidStreamLeavesTheServerServing() async throws {
         let stream = try channel.makeBidirectionalStream("/test.Echo/Hang", timeout: .seconds(20))
         try await stream.send([1])
