@@ -70,5 +70,10 @@ let package = Package(
         .target(name: "CPspctlProtos", linkerSettings: [.linkedLibrary("protobuf-c")]),
         .target(name: "PspctlProtocol", dependencies: ["CPspctlProtos"]),
         .testTarget(name: "PspctlProtocolTests", dependencies: ["PspctlProtocol"], exclude: ["python"]),
+        // gRPC over the C core (libgrpc-dev): the module map links grpc and gpr itself (pkgConfig "grpc"
+        // floods the link line with abseil's flags), and GRPCKit is the only Swift that sees it.
+        .systemLibrary(name: "CGRPC", providers: [.apt(["libgrpc-dev"])]),
+        .target(name: "GRPCKit", dependencies: ["CGRPC"]),
+        .testTarget(name: "GRPCKitTests", dependencies: ["GRPCKit"], exclude: ["python", "lsan-suppressions.txt"]),
     ]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages pspctl builds and tests with (only those missing).
+# Installs the Debian packages pspctl builds and tests with (only those missing), and the Python
+# gRPC modules the interop tests use as an independent implementation (only those missing).
 set -euo pipefail
-packages=(libyaml-dev pkg-config jq libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
+packages=(libyaml-dev pkg-config jq libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-pip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -12,8 +13,10 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# Python modules of the cross-language protocol tests (PspctlProtocolTests): only those missing.
+# Python modules: grpcio (GRPCKitTests' independent client and server), grpcio-tools, health checking
+# and reflection (PspctlProtocolTests' cross-language checks), all at one pinned version.
 pip_packages=()
+python3 -c 'import grpc, sys; sys.exit(grpc.__version__ != "1.76.0")' 2>/dev/null || pip_packages+=("grpcio==1.76.0")
 python3 -c "import grpc_tools" 2>/dev/null || pip_packages+=("grpcio-tools==1.76.0")
 python3 -c "import grpc_health.v1" 2>/dev/null || pip_packages+=("grpcio-health-checking==1.76.0")
 python3 -c "import grpc_reflection.v1alpha" 2>/dev/null || pip_packages+=("grpcio-reflection==1.76.0")

@@ -1,0 +1,86 @@
+/// How a server listens and what it accepts.
+public struct ServerOptions: Sendable {
+    /// "HOST:PORT"; port 0 picks a free port (see `Server.port`).
+    public var listen: String
+    public var credentials: ServerCredentials
+    /// Larger incoming messages fail the call with RESOURCE_EXHAUSTED (the core's default is 4 MiB).
+    public var maxReceiveMessageBytes: Int?
+    public var maxSendMessageBytes: Int?
+    /// HTTP/2 streams per connection.
+    public var maxConcurrentStreams: Int?
+    public var keepalive: Keepalive?
+    /// Responses a streaming handler may have queued or in flight before `send` suspends.
+    public var sendQueueCapacity: Int
+    /// Requests read ahead of a streaming handler; 0 reads only when the handler asks.
+    public var receivePrefetch: Int
+
+    public init(listen: String = "127.0.0.1:0", credentials: ServerCredentials = .insecure,
+                maxReceiveMessageBytes: Int? = nil, maxSendMessageBytes: Int? = nil,
+                maxConcurrentStreams: Int? = nil, keepalive: Keepalive? = nil,
+                sendQueueCapacity: Int = 8, receivePrefetch: Int = 0) {
+        self.listen = listen
+        self.credentials = credentials
+        self.maxReceiveMessageBytes = maxReceiveMessageBytes
+        self.maxSendMessageBytes = maxSendMessageBytes
+        self.maxConcurrentStreams = maxConcurrentStreams
+        self.keepalive = keepalive
+        self.sendQueueCapacity = sendQueueCapacity
+        self.receivePrefetch = receivePrefetch
+    }
+}
+
+/// How a client channel connects.
+public struct ChannelOptions: Sendable {
+    public var credentials: ChannelCredentials
+    public var maxReceiveMessageBytes: Int?
+    public var maxSendMessageBytes: Int?
+    public var keepalive: Keepalive?
+    /// Messages a stream may have queued or in flight before `send` suspends.
+    public var sendQueueCapacity: Int
+    /// Responses read ahead of the caller; 0 reads only when asked.
+    public var receivePrefetch: Int
+
+    public init(credentials: ChannelCredentials = .insecure, maxReceiveMessageBytes: Int? = nil,
+                maxSendMessageBytes: Int? = nil, keepalive: Keepalive? = nil,
+                sendQueueCapacity: Int = 8, receivePrefetch: Int = 0) {
+        self.credentials = credentials
+        self.maxReceiveMessageBytes = maxReceiveMessageBytes
+        self.maxSendMessageBytes = maxSendMessageBytes
+        self.keepalive = keepalive
+        self.sendQueueCapacity = sendQueueCapacity
+        self.receivePrefetch = receivePrefetch
+    }
+}
+
+/// HTTP/2 keepalive pings.
+public struct Keepalive: Sendable {
+    /// Time without activity before a ping.
+    public var interval: Duration
+    /// How long to wait for the ping's answer before closing the connection.
+    public var timeout: Duration
+    /// Ping even when no call is active.
+    public var permitWithoutCalls: Bool
+
+    public init(interval: Duration, timeout: Duration = .seconds(20), permitWithoutCalls: Bool = false) {
+        self.interval = interval
+        self.timeout = timeout
+        self.permitWithoutCalls = permitWithoutCalls
+    }
+}
+
+/// Transport security of a server.
+public enum ServerCredentials: Sendable {
+    case insecure
+    /// TLS with the server's certificate chain and key (PEM); with `clientCA`, clients must
+    /// present a certificate that CA signed (mTLS).
+    case tls(certificateChain: String, privateKey: String, clientCA: String? = nil)
+}
+
+/// Transport security of a client channel.
+public enum ChannelCredentials: Sendable {
+    case insecure
+    /// TLS trusting `rootCA` (PEM; nil: the system roots), optionally presenting a client
+    /// certificate, optionally checking a name other than the target's host.
+    case tls(rootCA: String? = nil, clientCertificateChain: String? = nil, clientPrivateKey: String? = nil,
+             serverNameOverride: String? = nil)
+}
