@@ -75,5 +75,12 @@ let package = Package(
         .systemLibrary(name: "CGRPC", providers: [.apt(["libgrpc-dev"])]),
         .target(name: "GRPCKit", dependencies: ["CGRPC"]),
         .testTarget(name: "GRPCKitTests", dependencies: ["GRPCKit"], exclude: ["python", "lsan-suppressions.txt"]),
+        // The services (issue 14): one runtime (health, reflection, options, logs, signals) both share; the
+        // conversion pipeline, shared by `pspctl convert` and ConverterService; the engine ↔ wire mapping.
+        .target(name: "ServiceRuntime", dependencies: [
+            "GRPCKit", "PspctlProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )
