@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "FalcoRulesTextTests", dependencies: ["FalcoRulesText", "YAMLKit", "ConditionLanguage"]),
         .testTarget(name: "SyscallFieldsTests", dependencies: ["SyscallFields"]),
         .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON", "ConditionLanguage"]),
-        .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "TestSupport"]),
+        .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "PSPConverter", "PSSConverter", "TestSupport"]),
         .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PSSConverter", "RulesEngine", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Client", "TestSupport"], exclude: ["Fixtures"]),
