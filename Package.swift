@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pspctl", targets: ["Client"]),
+        .executable(name: "ConverterService", targets: ["ConverterService"]),
         .library(name: "RulesEngine", targets: ["RulesEngine"]),
         // The pipeline stages the fuzz targets (fuzz/Package.swift) drive directly.
         .library(name: "PipelineStages", targets: [
@@ -33,6 +34,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // SHA-256 of a compiled rule set's canonical form (its content-addressed id).
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -50,7 +53,8 @@ let package = Package(
         .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
         .target(name: "PSSConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
         .executableTarget(name: "Client", dependencies: [
-            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON",
+            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "ConversionService", "RuleSetWire",
+            "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),
@@ -82,5 +86,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "RuleSetWire", dependencies: ["RulesEngine", "ConditionLanguage", "PspctlProtocol", "ConversionService"]),
+        .target(name: "ConversionService", dependencies: [
+            "RulesEngine", "PSPConverter", "PSSConverter",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "ConverterService", dependencies: [
+            "ServiceRuntime", "ConversionService", "RuleSetWire", "GRPCKit", "PspctlProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ServiceTests", dependencies: ["ConverterService", "Client", "TestSupport"], exclude: ["python"]),
     ]
 )

@@ -13,6 +13,7 @@ struct Pspctl: ParsableCommand {
         convert  turns a PodSecurityPolicy or a Pod Security Standards level into a Falco rules file.
         watch    evaluates Falco rules files (pspctl's or Falco's own) against Kubernetes audit logs \
         and prints an alert for every event a rule flags.
+        health   checks that a pspctl service (ConverterService …) is serving.
 
         Exit codes: 0 success; 1 some input was rejected (see stderr); 2 bad usage, a rules file or \
         policy that cannot be loaded, or an I/O error (a log that cannot be read included).
@@ -23,7 +24,7 @@ struct Pspctl: ParsableCommand {
           pspctl watch --rules k8s_audit_rules.yaml --rules psp_rules.yaml --audit-log - --output json < audit.jsonl
         """,
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, WatchCommand.self])
+        subcommands: [ConvertCommand.self, WatchCommand.self, HealthCommand.self])
 
     /// Without a subcommand there is nothing to do: a usage error (usage on stderr, exit status 2).
     func run() throws {
