@@ -59,6 +59,13 @@ extension Pspctl {
     /// When the process starts with standard input closed, records it (reading `-` is then a read error)
     /// and puts /dev/null on descriptor 0, so that no file opened later (a rules file) is taken for it.
     static func reserveStandardInput() {
+        // libgrpc's static initializers (GRPCKit, for --converter) run before main and open an eventfd,
+        // which takes descriptor 0 when the process started without one: that is a closed standard input
+        // too, and the descriptor is gRPC's, so it is left alone.
+        if isGRPCEventFD(0) {
+            AuditLogReader.standardInputWasClosed = true
+            return
+        }
         guard fcntl(0, F_GETFD) == -1, errno == EBADF else { return }
         AuditLogReader.standardInputWasClosed = true
         let descriptor = open("/dev/null", O_RDONLY)
@@ -66,6 +73,16 @@ extension Pspctl {
             dup2(descriptor, 0)
             close(descriptor)
         }
+    }
+}
+
+extension Pspctl {
+    /// True when `descriptor` is an eventfd opened before main (Linux: `/proc/self/fd/N` names it).
+    static func isGRPCEventFD(_ descriptor: Int32) -> Bool {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)") else {
+            return false
+        }
+        return target == "anon_inode:[eventfd]"
     }
 }
 
