@@ -96,6 +96,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ServiceTests", dependencies: ["ConverterService", "Client", "TestSupport"], exclude: ["python"]),
+        .testTarget(name: "ServiceTests", dependencies: ["ConverterService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport"],
+                    exclude: ["python"]),
     ]
 )
