@@ -96,7 +96,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ServiceTests", dependencies: ["ConverterService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport"],
+        .testTarget(name: "ServiceTests", dependencies: [
+                        "ConverterService", "Client", "ServiceRuntime", "ConversionService", "RuleSetWire", "RulesEngine",
+                        "GRPCKit", "PspctlProtocol", "TestSupport",
+                    ],
                     exclude: ["python"]),
     ]
 )
