@@ -86,9 +86,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "RuleSetWire", dependencies: ["RulesEngine", "ConditionLanguage", "PspctlProtocol", "ConversionService"]),
+        .target(name: "RuleSetWire", dependencies: ["RulesEngine", "ConditionLanguage", "PspctlProtocol", "ConversionService", "PodSecurity"]),
         .target(name: "ConversionService", dependencies: [
-            "RulesEngine", "PSPConverter", "PSSConverter",
+            "RulesEngine", "PSPConverter", "PSSConverter", "PodSecurity",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ConverterService", dependencies: [

@@ -1,3 +1,4 @@
+import PodSecurity
 /// A policy to convert, as text (the caller reads files; the request travels as it is to a
 /// ConverterService).
 public enum ConversionRequest: Sendable, Equatable {
@@ -34,9 +35,12 @@ public struct StandardPolicy: Sendable, Equatable {
     public var admissionConfigYAML: String?
     /// The path it was read from (messages name it), nil when none was given.
     public var admissionConfigName: String?
+    /// The file its PodSecurity plugin names by `path`, read with it by the client; converting reads no file.
+    public var referencedConfigFile: PodSecurityConfiguration.ReferencedFile?
 
     public init(level: String = "", version: String = "", exemptUsers: [String] = [], exemptNamespaces: [String] = [],
-                exemptRuntimeClasses: [String] = [], admissionConfigYAML: String? = nil, admissionConfigName: String? = nil) {
+                exemptRuntimeClasses: [String] = [], admissionConfigYAML: String? = nil, admissionConfigName: String? = nil,
+                referencedConfigFile: PodSecurityConfiguration.ReferencedFile? = nil) {
         self.level = level
         self.version = version
         self.exemptUsers = exemptUsers
@@ -44,6 +48,7 @@ public struct StandardPolicy: Sendable, Equatable {
         self.exemptRuntimeClasses = exemptRuntimeClasses
         self.admissionConfigYAML = admissionConfigYAML
         self.admissionConfigName = admissionConfigName
+        self.referencedConfigFile = referencedConfigFile
     }
 }
 

@@ -57,7 +57,8 @@ public enum ConversionService {
             let request = PSSConversionRequest(
                 level: standard.level, version: standard.version, exemptUsers: standard.exemptUsers,
                 exemptNamespaces: standard.exemptNamespaces, exemptRuntimeClasses: standard.exemptRuntimeClasses,
-                admissionConfigYAML: standard.admissionConfigYAML, admissionConfigName: standard.admissionConfigName)
+                admissionConfigYAML: standard.admissionConfigYAML, admissionConfigName: standard.admissionConfigName,
+                admissionConfigReferencedFile: standard.referencedConfigFile)
             do {
                 let conversion = try PSSConverter.convert(request)
                 return (conversion.rulesYAML, conversion.summary, conversion.warnings)

@@ -1,3 +1,5 @@
+import PodSecurity
+import PSSConverter
 /// `pspctl convert`'s policy options as given, before any file is read: which converter they select,
 /// and the usage errors of combining them. The one place that decides it, for embedded and remote
 /// conversion alike.
@@ -41,9 +43,19 @@ public struct ConvertOptions: Sendable, Equatable {
             }
             throw ConversionError("give either --psp-path (a PodSecurityPolicy) or --standard (a Pod Security Standards level)")
         }
+        let admissionConfigYAML = try admissionConfig.map(read)
+        // The file the configuration names by path is read here, with it: converting (maybe on a
+        // converter serving remote requests) reads no file.
+        var referencedFile: PodSecurityConfiguration.ReferencedFile?
+        if let admissionConfigYAML {
+            do { referencedFile = try PodSecurityConfiguration.readReferencedFile(of: admissionConfigYAML) } catch {
+                throw ConversionError("\(PSSConversionRequest.admissionConfigLabel(admissionConfig)): \(error.message)")
+            }
+        }
         return .standard(StandardPolicy(
             level: standard ?? "", version: standardVersion ?? "",
             exemptUsers: exemptUsers, exemptNamespaces: exemptNamespaces, exemptRuntimeClasses: exemptRuntimeClasses,
-            admissionConfigYAML: try admissionConfig.map(read), admissionConfigName: admissionConfig))
+            admissionConfigYAML: admissionConfigYAML, admissionConfigName: admissionConfig,
+            referencedConfigFile: referencedFile))
     }
 }

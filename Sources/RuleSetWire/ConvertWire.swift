@@ -1,3 +1,4 @@
+import PodSecurity
 import ConversionService
 import PspctlProtocol
 
@@ -12,7 +13,9 @@ public enum ConvertWire {
             return PspctlV1.ConvertRequest(policy: .standard(PspctlV1.PodSecurityStandard(
                 level: standard.level, version: standard.version, exemptUsers: standard.exemptUsers,
                 exemptNamespaces: standard.exemptNamespaces, exemptRuntimeClasses: standard.exemptRuntimeClasses,
-                admissionConfigYAML: standard.admissionConfigYAML ?? "", admissionConfigName: standard.admissionConfigName ?? "")))
+                admissionConfigYAML: standard.admissionConfigYAML ?? "", admissionConfigName: standard.admissionConfigName ?? "",
+                referencedConfigPath: standard.referencedConfigFile?.path ?? "",
+                referencedConfigYAML: standard.referencedConfigFile?.text ?? "")))
         }
     }
 
@@ -28,7 +31,9 @@ public enum ConvertWire {
                 level: standard.level, version: standard.version, exemptUsers: standard.exemptUsers,
                 exemptNamespaces: standard.exemptNamespaces, exemptRuntimeClasses: standard.exemptRuntimeClasses,
                 admissionConfigYAML: given ? standard.admissionConfigYAML : nil,
-                admissionConfigName: given ? (standard.admissionConfigName.isEmpty ? nil : standard.admissionConfigName) : nil))
+                admissionConfigName: given ? (standard.admissionConfigName.isEmpty ? nil : standard.admissionConfigName) : nil,
+                referencedConfigFile: standard.referencedConfigPath.isEmpty ? nil
+                    : .init(path: standard.referencedConfigPath, text: standard.referencedConfigYAML)))
         case nil:
             throw ConversionError("the ConvertRequest sets no policy: set psp or standard")
         }

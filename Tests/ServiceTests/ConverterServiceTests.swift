@@ -44,6 +44,25 @@ final class ConverterServiceTests: XCTestCase {
         XCTAssertTrue(gone.stderr.hasPrefix("pspctl health: cannot reach \(service.address): "), gone.stderr)
     }
 
+    /// A request naming a file in its admission configuration does not make the converter read it: the
+    /// client sends the file's text along, and a request without it is refused.
+    func testTheConverterReadsNoFileARequestNames() async throws {
+        let secret = try Pspctl.temporaryFile("apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\n")
+        let admission = "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  path: \(secret)\n"
+        do {
+            _ = try await convert(PspctlV1.ConvertRequest(policy: .standard(PspctlV1.PodSecurityStandard(
+                level: "baseline", admissionConfigYAML: admission, admissionConfigName: "admission.yaml"))))
+            XCTFail("a path the request names was followed")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.code, .invalidArgument)
+            XCTAssertEqual(error.message, "--admission-config admission.yaml: plugins[0].path: \(secret) was not sent with the configuration (a converter reads no file a request names)")
+        }
+        let sent = try await convert(PspctlV1.ConvertRequest(policy: .standard(PspctlV1.PodSecurityStandard(
+            level: "baseline", admissionConfigYAML: admission, admissionConfigName: "admission.yaml",
+            referencedConfigPath: secret, referencedConfigYAML: "apiVersion: pod-security.admission.config.k8s.io/v1\nkind: PodSecurityConfiguration\nexemptions: {namespaces: [sent-along]}\n"))))
+        XCTAssertTrue(sent.rulesYAML.contains("sent-along"), sent.rulesYAML)
+    }
+
     func testSamePolicySameIdDifferentPolicyDifferentId() async throws {
         let first = try await convert(Self.psp("alpha"))
         let again = try await convert(Self.psp("alpha"))

@@ -135,6 +135,37 @@ final class RemoteConvertTests: XCTestCase {
             """)
         try assertSame(["--admission-config", admission, "--rules-path", rules])
         try assertSame(["--admission-config", admission, "--standard", "baseline", "--exempt-namespace", "ci", "--rules-path", "-"])
+        // A PodSecurity plugin configured by path: the client reads that file and sends it along.
+        let referenced = try file("podsecurity.yaml", """
+            apiVersion: pod-security.admission.config.k8s.io/v1
+            kind: PodSecurityConfiguration
+            defaults:
+              enforce: baseline
+            exemptions:
+              namespaces: [kube-system]
+
+            """)
+        let byPath = try file("admission-by-path.yaml", """
+            apiVersion: apiserver.config.k8s.io/v1
+            kind: AdmissionConfiguration
+            plugins:
+            - name: PodSecurity
+              path: \(referenced)
+
+            """)
+        let (converted, _) = try assertSame(["--admission-config", byPath, "--rules-path", "-"])
+        XCTAssertEqual(converted.status, 0, converted.stderr)
+        XCTAssertTrue(converted.stdout.contains("kube-system"), converted.stdout)
+        let (missing, _) = try assertSame(["--admission-config", try file("admission-missing.yaml", """
+            apiVersion: apiserver.config.k8s.io/v1
+            kind: AdmissionConfiguration
+            plugins:
+            - name: PodSecurity
+              path: \(directory.appendingPathComponent("missing.yaml").path)
+
+            """), "--rules-path", "-"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("plugins[0].path: cannot read "), missing.stderr)
     }
 
     func testErrorsAreIdentical() throws {
