@@ -120,9 +120,8 @@ public func forEachComparison(in root: ConditionNode, _ body: (Comparison) -> Vo
     var stack: [ConditionNode] = [root]
     while let node = stack.popLast() {
         switch node {
-        case .and(let a, let b), .or(let a, let b):
-            stack.append(b)
-            stack.append(a)
+        case .and(let operands), .or(let operands):
+            stack.append(contentsOf: operands.reversed())
         case .not(let a):
             stack.append(a)
         case .comparison(let comparison):
