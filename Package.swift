@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pspctl", targets: ["Client"]),
+        .executable(name: "EvaluatorService", targets: ["EvaluatorService"]),
         .library(name: "RulesEngine", targets: ["RulesEngine"]),
         // The pipeline stages the fuzz targets (fuzz/Package.swift) drive directly.
         .library(name: "PipelineStages", targets: [
@@ -33,6 +34,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -49,8 +51,23 @@ let package = Package(
         .target(name: "FalcoRulesText"),
         .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
         .target(name: "PSSConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
+        // The pipeline every entry point shares: reading a log, evaluating one item, the messages.
+        .target(name: "AuditPipeline", dependencies: [
+            "RulesEngine", "AuditJSON", "ConditionLanguage", "K8sAuditFields", "PodSecurity",
+        ], swiftSettings: hotPath),
+        // pspctl.v1.Evaluator: the logic (rule-set cache, Evaluate streams) and its thin executable.
+        .target(name: "EvaluationService", dependencies: [
+            "AuditPipeline", "RulesEngine", "GRPCKit", "PspctlProtocol",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "EvaluatorService", dependencies: [
+            "EvaluationService", "GRPCKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "Client", dependencies: [
-            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON",
+            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),
@@ -74,6 +91,9 @@ let package = Package(
         // floods the link line with abseil's flags), and GRPCKit is the only Swift that sees it.
         .systemLibrary(name: "CGRPC", providers: [.apt(["libgrpc-dev"])]),
         .target(name: "GRPCKit", dependencies: ["CGRPC"]),
+        .testTarget(name: "EvaluatorServiceTests", dependencies: [
+            "EvaluatorService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport",
+        ], exclude: ["python"]),
         .testTarget(name: "GRPCKitTests", dependencies: ["GRPCKit"], exclude: ["python", "lsan-suppressions.txt"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditPipeline
 import Foundation
 import K8sAuditFields
 import Logging
@@ -57,8 +58,18 @@ struct Pspctl: ParsableCommand {
 extension Pspctl {
     /// When the process starts with standard input closed, records it (reading `-` is then a read error)
     /// and puts /dev/null on descriptor 0, so that no file opened later (a rules file) is taken for it.
+    ///
+    /// A descriptor 0 marked close-on-exec was not inherited (an inherited one never is: exec would have
+    /// closed it) but opened in this process before `main`: libgrpc's initialiser opens an eventfd, which
+    /// lands on descriptor 0 when the process started without standard input. Standard input was closed
+    /// then too; that descriptor is left to its owner.
     static func reserveStandardInput() {
-        guard fcntl(0, F_GETFD) == -1, errno == EBADF else { return }
+        let flags = fcntl(0, F_GETFD)
+        if flags != -1, flags & FD_CLOEXEC != 0 {
+            AuditLogReader.standardInputWasClosed = true
+            return
+        }
+        guard flags == -1, errno == EBADF else { return }
         AuditLogReader.standardInputWasClosed = true
         let descriptor = open("/dev/null", O_RDONLY)
         if descriptor > 0 {
