@@ -66,7 +66,9 @@ struct RemoteWatch {
             renderText: command.output == .text, renderJSON: command.output == .json)))
         let (pending, queue) = AsyncStream<PendingBatch>.makeStream()
         let stop = StopFlag()
-        let answered = DispatchSemaphore(value: Self.batchesInFlight)
+        // Created at 0 and raised: libdispatch traps when a semaphore is freed below its initial value.
+        let answered = DispatchSemaphore(value: 0)
+        for _ in 0..<Self.batchesInFlight { answered.signal() }
         let printing = Task { () -> RPCError? in
             do throws(RPCError) {
                 try await printer.run(pending, stream, stop: stop, answered: answered)
