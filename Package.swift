@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pspctl", targets: ["Client"]),
+        .executable(name: "ConverterService", targets: ["ConverterService"]),
         .executable(name: "EvaluatorService", targets: ["EvaluatorService"]),
         .library(name: "RulesEngine", targets: ["RulesEngine"]),
         // The pipeline stages the fuzz targets (fuzz/Package.swift) drive directly.
@@ -34,6 +35,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // SHA-256 of a compiled rule set's canonical form, and of a rules-files set (content-addressed ids).
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
@@ -67,7 +69,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Client", dependencies: [
-            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "GRPCKit", "PspctlProtocol",
+            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
+            "RuleSetWire", "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),
@@ -78,7 +81,7 @@ let package = Package(
         .testTarget(name: "FalcoRulesTextTests", dependencies: ["FalcoRulesText", "YAMLKit", "ConditionLanguage"]),
         .testTarget(name: "SyscallFieldsTests", dependencies: ["SyscallFields"]),
         .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON", "ConditionLanguage"]),
-        .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "TestSupport"]),
+        .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "PSPConverter", "PSSConverter", "TestSupport"]),
         .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PSSConverter", "RulesEngine", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Client", "TestSupport"], exclude: ["Fixtures"]),
@@ -95,5 +98,27 @@ let package = Package(
             "EvaluatorService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport",
         ], exclude: ["python"]),
         .testTarget(name: "GRPCKitTests", dependencies: ["GRPCKit"], exclude: ["python", "lsan-suppressions.txt"]),
+        // The services (issue 14): one runtime (health, reflection, options, logs, signals) both share; the
+        // conversion pipeline, shared by `pspctl convert` and ConverterService; the engine ↔ wire mapping.
+        .target(name: "ServiceRuntime", dependencies: [
+            "GRPCKit", "PspctlProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "RuleSetWire", dependencies: ["RulesEngine", "ConditionLanguage", "PspctlProtocol", "ConversionService", "PodSecurity"]),
+        .target(name: "ConversionService", dependencies: [
+            "RulesEngine", "PSPConverter", "PSSConverter", "PodSecurity",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "ConverterService", dependencies: [
+            "ServiceRuntime", "ConversionService", "RuleSetWire", "GRPCKit", "PspctlProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ServiceTests", dependencies: [
+                        "ConverterService", "Client", "ServiceRuntime", "ConversionService", "RuleSetWire", "RulesEngine",
+                        "GRPCKit", "PspctlProtocol", "TestSupport",
+                    ],
+                    exclude: ["python"]),
     ]
 )

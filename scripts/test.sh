@@ -1,24 +1,98 @@
 #!/usr/bin/env bash
-# Runs every test: installs the apt packages needed, builds, then runs the whole suite.
+# Runs every test: installs the apt packages needed, builds, then runs the whole suite; then the whole
+# suite again under AddressSanitizer, then each fuzz target for a short time (docs/fuzzing.md).
+# For local runs: PSPCTL_SKIP_ASAN=1 skips the sanitized suite, PSPCTL_FUZZ_SECONDS=0 the fuzz targets
+# (default 30 s each); PSPCTL_ASAN_SKIP=REGEX leaves the matching tests out of the sanitized run only
+# (swift test --skip), e.g. the slowest, FalcoK8sAuditRulesTests.testVerdictsWithBothFalcoRulesFiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build --build-tests
-log=$(mktemp)
+
+# Runs the suite with `swift test --skip-build "$@"` and sets `passed`/`failed` from XCTest's totals;
+# returns non-zero on any failure (or when no totals were printed).
+run_suite() {
+  local log status=0
+  log=$(mktemp)
+  swift test --skip-build "$@" 2>&1 | tee "$log" || status=$?
+  # XCTest's own totals, restated as one plain closing line (swift test ends with Swift Testing's
+  # "0 tests" line, which says nothing about the XCTest suites that ran).
+  # XCTest's "failures" counts failed assertions, so failed tests are counted from their own lines.
+  local summary
+  summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+  failed=$(grep -cE "^Test Case '.*' failed \(" "$log" || true)
+  # A sanitizer report fails the run even when the process it stopped was a child the tests ran.
+  sanitizer=$(grep -cE "^(==[0-9]+==ERROR: [A-Za-z]+Sanitizer|SUMMARY: [A-Za-z]+Sanitizer)" "$log" || true)
+  rm -f "$log"
+  if [[ $summary =~ Executed\ ([0-9]+)\ tests?,\ with\ ([0-9]+)\ failure ]]; then
+    local executed=${BASH_REMATCH[1]} failures=${BASH_REMATCH[2]}
+    passed=$((executed - failed))
+    [ "$failed" -eq 0 ] && [ "$failures" -eq 0 ] && [ "$sanitizer" -eq 0 ] || status=1
+  else
+    echo "no XCTest summary found" >&2
+    passed=0
+    status=1
+  fi
+  return "$status"
+}
+
+phase_start=$SECONDS
+timing() { echo "test.sh: $1 took $((SECONDS - phase_start)) s" >&2; phase_start=$SECONDS; }
+
 status=0
-swift test --skip-build 2>&1 | tee "$log" || status=$?
-# XCTest's own totals, restated as one plain closing line (swift test ends with Swift Testing's
-# "0 tests" line, which says nothing about the XCTest suites that ran).
-# XCTest's "failures" counts failed assertions, so failed tests are counted from their own lines.
-summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
-failed=$(grep -cE "^Test Case '.*' failed \(" "$log" || true)
-rm -f "$log"
-if [[ $summary =~ Executed\ ([0-9]+)\ tests?,\ with\ ([0-9]+)\ failure ]]; then
-  executed=${BASH_REMATCH[1]}; failures=${BASH_REMATCH[2]}
-  echo "$((executed - failed)) passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$failures" -eq 0 ] || status=1
-else
-  echo "no XCTest summary found" >&2
-  status=1
+total_passed=0
+total_failed=0
+
+# The committed protobuf-c output must be what protos/ generates.
+if ! scripts/generate-protos.sh --check; then
+  echo "Sources/CPspctlProtos is out of date with protos/: run scripts/generate-protos.sh" >&2
+  status=1; total_failed=$((total_failed + 1))
 fi
+
+swift build --build-tests
+run_suite || status=$?
+total_passed=$((total_passed + passed)); total_failed=$((total_failed + failed))
+echo "test suite: $passed passed, $failed failed" >&2
+timing "build + test suite"
+
+if [ "${PSPCTL_SKIP_ASAN:-0}" != 1 ]; then
+  # The same suite under AddressSanitizer, in its own build folder. Its tests count into the closing
+  # line a second time (a test that fails only under ASan is a failed test).
+  asan_status=0
+  if swift build --build-tests --sanitize=address --scratch-path .build-asan; then
+    asan_skip=()
+    [ -n "${PSPCTL_ASAN_SKIP:-}" ] && asan_skip=(--skip "$PSPCTL_ASAN_SKIP")
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} run_suite --sanitize=address --scratch-path .build-asan "${asan_skip[@]}" \
+      || asan_status=$?
+  else
+    echo "AddressSanitizer build failed" >&2
+    passed=0; failed=1; asan_status=1
+  fi
+  total_passed=$((total_passed + passed)); total_failed=$((total_failed + failed))
+  echo "AddressSanitizer suite: $passed passed, $failed failed$([ "$asan_status" -ne 0 ] && echo " (FAILED)")" >&2
+  [ "$asan_status" -eq 0 ] || status=1
+  timing "AddressSanitizer build + suite"
+fi
+
+fuzz_seconds=${PSPCTL_FUZZ_SECONDS:-30}
+if [ "$fuzz_seconds" != 0 ]; then
+  # Each fuzz target for a short time; a crash, leak or timeout counts as one failed test per target.
+  fuzz_log=$(mktemp)
+  fuzz_status=0
+  # Release builds: 10-50x the inputs of a debug build in the same 30 s, for about the same build time.
+  FUZZ_CONFIG=${FUZZ_CONFIG:-release} scripts/fuzz.sh all "$fuzz_seconds" 2>&1 | tee "$fuzz_log" || fuzz_status=$?
+  targets=$(scripts/fuzz.sh list | wc -l)
+  fuzz_failed=0
+  if [ "$fuzz_status" -ne 0 ]; then
+    fuzz_failed=$(grep -oE "^fuzz.sh: failed: .*" "$fuzz_log" | wc -w || true)
+    fuzz_failed=$((fuzz_failed > 2 ? fuzz_failed - 2 : targets))  # the targets named after "failed:"
+    status=1
+  fi
+  rm -f "$fuzz_log"
+  total_passed=$((total_passed + targets - fuzz_failed)); total_failed=$((total_failed + fuzz_failed))
+  echo "fuzz targets: $((targets - fuzz_failed)) passed, $fuzz_failed failed" >&2
+  timing "fuzz build + runs"
+fi
+
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ] || status=1
 exit "$status"

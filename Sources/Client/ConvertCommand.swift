@@ -1,9 +1,8 @@
 import ArgumentParser
 import AuditPipeline
+import ConversionService
 import Foundation
 import K8sAuditFields
-import PSPConverter
-import PSSConverter
 
 /// `pspctl convert`: a PodSecurityPolicy, or a Pod Security Standards level, → a Falco rules file.
 struct ConvertCommand: ParsableCommand {
@@ -41,6 +40,11 @@ struct ConvertCommand: ParsableCommand {
           pspctl convert --psp-path examples/psp-no-privileged.yaml --rules-path psp_rules.yaml
           pspctl convert --standard restricted --standard-version v1.30 --exempt-namespace kube-system --rules-path -
           pspctl convert --admission-config admission.yaml --rules-path pss_rules.yaml
+          pspctl convert --psp-path psp.yaml --rules-path psp_rules.yaml --converter 127.0.0.1:50051
+
+        With --converter HOST:PORT the policy file is read here, converted by a ConverterService, and the \
+        rules file written here: output, messages and exit status are those of a conversion in this \
+        process. A converter that cannot be reached is an error (exit 2).
         """)
 
     @Option(name: [.customLong("psp-path"), .customShort("P")],
@@ -78,9 +82,15 @@ struct ConvertCommand: ParsableCommand {
             completion: .file(extensions: ["yaml", "yml", "json"]))
     var admissionConfig: String?
 
+    @Option(help: ArgumentHelp("Convert on a ConverterService at HOST:PORT instead of in this process (same output).",
+                               valueName: "host:port"))
+    var converter: String?
+
     func run() throws {
         do {
-            let conversion = try convert()
+            let request = try policyOptions.request(reading: RulesInput.read)
+            let conversion = try converter.map { try RemoteConverter(address: $0).convert(request) }
+                ?? ConvertedPolicy(try ConversionService.convert(request))
             for warning in conversion.warnings {
                 FileHandle.standardError.write(Data("pspctl convert: warning: \(TextEscaping.escaped(warning))\n".utf8))
             }
@@ -92,44 +102,35 @@ struct ConvertCommand: ParsableCommand {
             }
         } catch let failure as ConvertFailure {
             throw fail("convert", failure.message, status: 2)
+        } catch let error as ConversionError {
+            throw fail("convert", error.message, status: 2)
         }
     }
 
-    /// Runs the converter the options select.
-    private func convert() throws -> (rulesYAML: String, summary: [String], warnings: [String]) {
-        let pssOptions = [("--standard", standard != nil), ("--standard-version", standardVersion != nil),
-                          ("--exempt-user", !exemptUsers.isEmpty), ("--exempt-namespace", !exemptNamespaces.isEmpty),
-                          ("--exempt-runtime-class", !exemptRuntimeClasses.isEmpty), ("--admission-config", admissionConfig != nil)]
-        let isStandardsMode = standard != nil || admissionConfig != nil
-        if let pspPath {
-            if let option = pssOptions.first(where: \.1)?.0 {
-                throw ConvertFailure("\(option) belongs to Pod Security Standards mode and cannot be combined with --psp-path")
-            }
-            let policy = try RulesInput.read(pspPath)
-            do {
-                let conversion = try PSPConverter.convert(yaml: policy)
-                return (conversion.rulesYAML, conversion.summary, [])
-            } catch {
-                // An error of the input as a whole (not YAML, several documents) names the file.
-                throw ConvertFailure(error.field == nil ? "\(pspPath): \(error.description)" : error.description)
-            }
-        }
-        guard isStandardsMode else {
-            if let option = pssOptions.first(where: \.1)?.0 {
-                throw ConvertFailure("\(option) needs --standard (or --admission-config)")
-            }
-            throw ConvertFailure("give either --psp-path (a PodSecurityPolicy) or --standard (a Pod Security Standards level)")
-        }
-        let request = PSSConversionRequest(
-            level: standard ?? "", version: standardVersion ?? "",
-            exemptUsers: exemptUsers, exemptNamespaces: exemptNamespaces, exemptRuntimeClasses: exemptRuntimeClasses,
-            admissionConfigYAML: try admissionConfig.map(RulesInput.read), admissionConfigName: admissionConfig)
-        do {
-            let conversion = try PSSConverter.convert(request)
-            return (conversion.rulesYAML, conversion.summary, conversion.warnings)
-        } catch {
-            throw ConvertFailure(error.description)
-        }
+    /// The policy options as ConversionService takes them (it decides the mode and its usage errors).
+    private var policyOptions: ConvertOptions {
+        ConvertOptions(pspPath: pspPath, standard: standard, standardVersion: standardVersion, exemptUsers: exemptUsers,
+                       exemptNamespaces: exemptNamespaces, exemptRuntimeClasses: exemptRuntimeClasses,
+                       admissionConfig: admissionConfig)
+    }
+}
+
+/// What `pspctl convert` prints and writes, from either transport.
+struct ConvertedPolicy {
+    var rulesYAML: String
+    var summary: [String]
+    var warnings: [String]
+
+    init(_ result: ConversionResult) {
+        rulesYAML = result.rulesYAML
+        summary = result.summary
+        warnings = result.warnings
+    }
+
+    init(rulesYAML: String, summary: [String], warnings: [String]) {
+        self.rulesYAML = rulesYAML
+        self.summary = summary
+        self.warnings = warnings
     }
 }
 

@@ -14,6 +14,7 @@ struct Pspctl: ParsableCommand {
         convert  turns a PodSecurityPolicy or a Pod Security Standards level into a Falco rules file.
         watch    evaluates Falco rules files (pspctl's or Falco's own) against Kubernetes audit logs \
         and prints an alert for every event a rule flags.
+        health   checks that a pspctl service (ConverterService …) is serving.
 
         Exit codes: 0 success; 1 some input was rejected (see stderr); 2 bad usage, a rules file or \
         policy that cannot be loaded, or an I/O error (a log that cannot be read included).
@@ -24,7 +25,7 @@ struct Pspctl: ParsableCommand {
           pspctl watch --rules k8s_audit_rules.yaml --rules psp_rules.yaml --audit-log - --output json < audit.jsonl
         """,
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, WatchCommand.self])
+        subcommands: [ConvertCommand.self, WatchCommand.self, HealthCommand.self])
 
     /// Without a subcommand there is nothing to do: a usage error (usage on stderr, exit status 2).
     func run() throws {
@@ -58,24 +59,31 @@ struct Pspctl: ParsableCommand {
 extension Pspctl {
     /// When the process starts with standard input closed, records it (reading `-` is then a read error)
     /// and puts /dev/null on descriptor 0, so that no file opened later (a rules file) is taken for it.
-    ///
-    /// A descriptor 0 marked close-on-exec was not inherited (an inherited one never is: exec would have
-    /// closed it) but opened in this process before `main`: libgrpc's initialiser opens an eventfd, which
-    /// lands on descriptor 0 when the process started without standard input. Standard input was closed
-    /// then too; that descriptor is left to its owner.
     static func reserveStandardInput() {
-        let flags = fcntl(0, F_GETFD)
-        if flags != -1, flags & FD_CLOEXEC != 0 {
+        // libgrpc's static initializers (GRPCKit, for --converter) run before main and open an eventfd,
+        // which takes descriptor 0 when the process started without one: that is a closed standard input
+        // too, and the descriptor is gRPC's, so it is left alone.
+        if isGRPCEventFD(0) {
             AuditLogReader.standardInputWasClosed = true
             return
         }
-        guard flags == -1, errno == EBADF else { return }
+        guard fcntl(0, F_GETFD) == -1, errno == EBADF else { return }
         AuditLogReader.standardInputWasClosed = true
         let descriptor = open("/dev/null", O_RDONLY)
         if descriptor > 0 {
             dup2(descriptor, 0)
             close(descriptor)
         }
+    }
+}
+
+extension Pspctl {
+    /// True when `descriptor` is an eventfd opened before main (Linux: `/proc/self/fd/N` names it).
+    static func isGRPCEventFD(_ descriptor: Int32) -> Bool {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)") else {
+            return false
+        }
+        return target == "anon_inode:[eventfd]"
     }
 }
 

@@ -14,18 +14,25 @@ public struct PSSConversionRequest: Sendable {
     public var admissionConfigYAML: String?
     /// Where that text came from (a path), named in its error messages.
     public var admissionConfigName: String?
+    /// The file the configuration's PodSecurity plugin names by `path`, read by the caller: converting
+    /// opens no file (`PodSecurityConfiguration.readReferencedFile(of:)`).
+    public var admissionConfigReferencedFile: PodSecurityConfiguration.ReferencedFile?
 
     public init(level: String, version: String, exemptUsers: [String], exemptNamespaces: [String],
-                exemptRuntimeClasses: [String], admissionConfigYAML: String?, admissionConfigName: String? = nil) {
+                exemptRuntimeClasses: [String], admissionConfigYAML: String?, admissionConfigName: String? = nil,
+                admissionConfigReferencedFile: PodSecurityConfiguration.ReferencedFile? = nil) {
         self.level = level; self.version = version; self.exemptUsers = exemptUsers
         self.exemptNamespaces = exemptNamespaces; self.exemptRuntimeClasses = exemptRuntimeClasses
         self.admissionConfigYAML = admissionConfigYAML
         self.admissionConfigName = admissionConfigName
+        self.admissionConfigReferencedFile = admissionConfigReferencedFile
     }
 
     /// How messages name the configuration: `--admission-config` and its path when known.
-    var admissionConfigLabel: String {
-        admissionConfigName.map { "--admission-config \($0)" } ?? "--admission-config"
+    public var admissionConfigLabel: String { Self.admissionConfigLabel(admissionConfigName) }
+
+    public static func admissionConfigLabel(_ name: String?) -> String {
+        name.map { "--admission-config \($0)" } ?? "--admission-config"
     }
 }
 
@@ -48,9 +55,13 @@ public struct PSSConversionError: Error, Sendable, Equatable, CustomStringConver
 
 public enum PSSConverter {
     public static func convert(_ request: PSSConversionRequest) throws(PSSConversionError) -> PSSConversion {
-        let configuration: PodSecurityConfiguration?
-        do { configuration = try request.admissionConfigYAML.map(PodSecurityConfiguration.init(yaml:)) } catch {
-            throw PSSConversionError("\(request.admissionConfigLabel): \(error.message)")
+        var configuration: PodSecurityConfiguration?
+        if let text = request.admissionConfigYAML {
+            do throws(PodSecurityConfigurationError) {
+                configuration = try PodSecurityConfiguration(yaml: text, referencedFile: request.admissionConfigReferencedFile)
+            } catch {
+                throw PSSConversionError("\(request.admissionConfigLabel): \(error.message)")
+            }
         }
         let policy = try policy(for: request, configuration: configuration)
         let exemptions = try mergedExemptions(request, configuration?.exemptions)

@@ -67,9 +67,14 @@ extension PspctlV1 {
         public var admissionConfigYAML: String
         /// What messages call the admission configuration (the CLI's argument).
         public var admissionConfigName: String
+        /// The file the admission configuration's PodSecurity plugin names by `path`, as the client read
+        /// it (the converter opens no path a request names); empty: none.
+        public var referencedConfigPath: String
+        public var referencedConfigYAML: String
 
         public init(level: String = "", version: String = "", exemptUsers: [String] = [], exemptNamespaces: [String] = [],
-                    exemptRuntimeClasses: [String] = [], admissionConfigYAML: String = "", admissionConfigName: String = "") {
+                    exemptRuntimeClasses: [String] = [], admissionConfigYAML: String = "", admissionConfigName: String = "",
+                    referencedConfigPath: String = "", referencedConfigYAML: String = "") {
             self.level = level
             self.version = version
             self.exemptUsers = exemptUsers
@@ -77,6 +82,8 @@ extension PspctlV1 {
             self.exemptRuntimeClasses = exemptRuntimeClasses
             self.admissionConfigYAML = admissionConfigYAML
             self.admissionConfigName = admissionConfigName
+            self.referencedConfigPath = referencedConfigPath
+            self.referencedConfigYAML = referencedConfigYAML
         }
 
         public static let protoMessageName = "pspctl.v1.PodSecurityStandard"
@@ -91,6 +98,8 @@ extension PspctlV1 {
             exemptRuntimeClasses = r.strings(5)
             admissionConfigYAML = r.string(6)
             admissionConfigName = r.string(7)
+            referencedConfigPath = r.string(8)
+            referencedConfigYAML = r.string(9)
         }
         func write(to w: MessageWriter) {
             w.string(1, level)
@@ -100,6 +109,8 @@ extension PspctlV1 {
             w.strings(5, exemptRuntimeClasses)
             w.string(6, admissionConfigYAML)
             w.string(7, admissionConfigName)
+            w.string(8, referencedConfigPath)
+            w.string(9, referencedConfigYAML)
         }
     }
 }

@@ -254,12 +254,16 @@ extension PspctlV1 {
         public var rulesYAML: String
         public var rules: [CompiledRule]
         public var warnings: [String]
+        /// The conversion's summary lines, as `pspctl convert` prints them (without newlines).
+        public var summary: [String]
 
-        public init(id: String = "", rulesYAML: String = "", rules: [CompiledRule] = [], warnings: [String] = []) {
+        public init(id: String = "", rulesYAML: String = "", rules: [CompiledRule] = [], warnings: [String] = [],
+                    summary: [String] = []) {
             self.id = id
             self.rulesYAML = rulesYAML
             self.rules = rules
             self.warnings = warnings
+            self.summary = summary
         }
 
         public static let protoMessageName = "pspctl.v1.CompiledRuleSet"
@@ -271,12 +275,14 @@ extension PspctlV1 {
             rulesYAML = r.string(2)
             rules = r.messages(3)
             warnings = r.strings(4)
+            summary = r.strings(5)
         }
         func write(to w: MessageWriter) {
             w.string(1, id)
             w.string(2, rulesYAML)
             w.messages(3, rules)
             w.strings(4, warnings)
+            w.strings(5, summary)
         }
     }
 }

@@ -1,3 +1,4 @@
+import ConditionLanguage
 import K8sAuditFields
 import SyscallFields
 
@@ -14,6 +15,10 @@ public struct CompiledRule: @unchecked Sendable {
     /// The rule's `output` as loaded (trimmed).
     public let output: String
     public let enabled: Bool
+    /// The condition with macros, lists and exceptions expanded, nested `and`s and `or`s joined (the tree
+    /// the filter was built from); nil when no filter could be built (a `skip-if-unknown-filter` rule
+    /// naming an unknown field, which is then disabled).
+    public let condition: ConditionNode?
     let filter: Filter?
     /// The effective alert format `*%jevt.time: <Priority> <output>` (k8s_audit rules).
     let k8sAlertFormat: K8sOutputFormat?

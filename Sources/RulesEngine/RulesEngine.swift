@@ -18,7 +18,7 @@ public final class RulesEngine: @unchecked Sendable {
 
     public let options: Options
     private var definitions = RuleDefinitions()
-    private let fields: FieldSources
+    let fields: FieldSources
     /// Every loaded rule, in evaluation order (order of first definition).
     public private(set) var rules: [CompiledRule] = []
     /// What evaluating an audit event needs, replaced as a whole by each load.
@@ -68,19 +68,24 @@ public final class RulesEngine: @unchecked Sendable {
             let output = try pass.run()
             warnings += output.warnings
             definitions = next
-            rules = output.rules
-            var filters: [Filter] = []
-            var entryRule: [Int] = []
-            for (index, rule) in rules.enumerated() where rule.source == .k8sAudit && rule.enabled {
-                guard let filter = rule.filter else { continue }
-                filters.append(filter)
-                entryRule.append(index)
-            }
-            k8sPlan = K8sEvaluationPlan(program: K8sFilterProgram(filters), entryRule: entryRule, rules: rules)
+            install(output.rules)
         } catch {
             throw RulesLoadError(file: name, message: error.message, context: error.context)
         }
         return warnings
+    }
+
+    /// Makes `compiled` the engine's rules and builds their evaluation plan.
+    func install(_ compiled: [CompiledRule]) {
+        rules = compiled
+        var filters: [Filter] = []
+        var entryRule: [Int] = []
+        for (index, rule) in rules.enumerated() where rule.source == .k8sAudit && rule.enabled {
+            guard let filter = rule.filter else { continue }
+            filters.append(filter)
+            entryRule.append(index)
+        }
+        k8sPlan = K8sEvaluationPlan(program: K8sFilterProgram(filters), entryRule: entryRule, rules: rules)
     }
 
     /// The `required_engine_version` of the last file that declared one.

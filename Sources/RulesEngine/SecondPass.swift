@@ -118,7 +118,7 @@ struct SecondPass {
         }
         var filter: Filter?
         do {
-            filter = try buildFilter(tree, source: source)
+            filter = try FilterBuilder(fields: fields).build(tree, source: source)
         } catch {
             if rule.skipIfUnknownFilter, error.message.contains("filter_check called with nonexistent field") {
                 warnings.append(RulesLoadWarning(message: "Rule \(rule.name): warning (unknown-field):"))
@@ -131,95 +131,19 @@ struct SecondPass {
            SyscallEventTypes.tooMany(SyscallEventTypes.set(for: tree)) {
             warnings.append(RulesLoadWarning(message: "Rule \(rule.name): warning (no-evttype):\n         matches too many evt.type values.\n         This has a significant performance penalty."))
         }
-        let alertFormat = try validatedOutput(rule, source: source)
+        let alertFormat: K8sOutputFormat?
+        do {
+            alertFormat = try OutputValidator.validate(output: rule.output, priority: rule.priority, source: source,
+                                                       fields: fields, timeFormatISO8601: timeFormatISO8601)
+        } catch {
+            throw ItemError(message: error.message, context: rule.context)
+        }
         return CompiledRule(
             name: rule.name, description: rule.description, priority: rule.priority,
             prioritySpelling: rule.prioritySpelling, source: source,
             tags: Array(Set(rule.tags)).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }),
-            output: rule.output, enabled: rule.enabled && filter != nil, filter: filter, k8sAlertFormat: alertFormat)
-    }
-
-    private struct FilterBuildError: Error { var message: String }
-
-    /// The filter of a macro-free tree whose nested `and`s and `or`s are already joined (§7.2): one node
-    /// per tree node. The recursion is bounded by `LoaderLimits.maximumExpandedDepth`.
-    private func buildFilter(_ node: ConditionNode, source: EventSource) throws(FilterBuildError) -> Filter {
-        switch node {
-        case .and(let operands):
-            return .and(try buildMembers(operands, source: source, isAnd: true))
-        case .or(let operands):
-            return .or(try buildMembers(operands, source: source, isAnd: false))
-        case .not(let operand):
-            return .not(try buildFilter(operand, source: source))
-        case .macro(let name):
-            throw FilterBuildError(message: "Undefined macro \(name) used in filter.")
-        case .comparison(let comparison):
-            switch source {
-            case .k8sAudit:
-                do { return .k8s(try K8sCheck(comparison, registry: fields.k8s), comparison) }
-                catch { throw FilterBuildError(message: error.message) }
-            case .syscall:
-                do { return .syscall(try SyscallCheck(comparison)) }
-                catch { throw FilterBuildError(message: error.message) }
-            }
-        }
-    }
-
-    /// `a and b and c` is one group of three members, whatever the parentheses and macros (§7.2).
-    private func buildMembers(_ operands: [ConditionNode], source: EventSource, isAnd: Bool) throws(FilterBuildError) -> [Filter] {
-        var members: [Filter] = []
-        members.reserveCapacity(operands.count)
-        for operand in operands {
-            switch (try buildFilter(operand, source: source), isAnd) {
-            case (.and(let inner), true), (.or(let inner), false): members += inner
-            case (let member, _): members.append(member)
-            }
-        }
-        return members
-    }
-
-    /// Validates the output and builds the effective alert format (§11.2–§11.3).
-    private func validatedOutput(_ rule: RuleDefinitions.Rule, source: EventSource) throws(ItemError) -> K8sOutputFormat? {
-        switch source {
-        case .k8sAudit:
-            do {
-                _ = try K8sOutputFormat(parsing: rule.output, registry: fields.k8s)
-                let time = timeFormatISO8601 ? "%jevt.time.iso8601" : "%jevt.time"
-                return try K8sOutputFormat(parsing: "*\(time): \(rule.priority.name) \(rule.output)", registry: fields.k8s)
-            } catch {
-                throw ItemError(message: "Invalid output format '\(rule.output)': '\(error.message)'", context: rule.context)
-            }
-        case .syscall:
-            let output = Self.replacingContainerInfo(rule.output)
-            do {
-                _ = try SyscallOutputFormat(parsing: output)
-            } catch {
-                throw ItemError(message: "Invalid output format '\(output)': '\(error.message)'", context: rule.context)
-            }
-            return nil
-        }
-    }
-
-    /// Without `-p`, `%container.info` becomes `%container.name (id=%container.id)`; the `.` of the
-    /// pattern matches any character, as upstream's Lua pattern does.
-    static func replacingContainerInfo(_ output: String) -> String {
-        var result = ""
-        var rest = Substring(output)
-        while let percent = rest.firstIndex(of: "%") {
-            result += rest[..<percent]
-            let candidate = rest[percent...]
-            if candidate.count >= 15 {
-                let chunk = Array(candidate.prefix(15))
-                if String(chunk[0..<10]) == "%container", String(chunk[11..<15]) == "info" {
-                    result += "%container.name (id=%container.id)"
-                    rest = candidate.dropFirst(15)
-                    continue
-                }
-            }
-            result += "%"
-            rest = candidate.dropFirst()
-        }
-        return result + rest
+            output: rule.output, enabled: rule.enabled && filter != nil, condition: filter == nil ? nil : tree,
+            filter: filter, k8sAlertFormat: alertFormat)
     }
 
     // MARK: Exceptions (§5.3)

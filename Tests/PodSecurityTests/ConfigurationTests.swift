@@ -51,11 +51,28 @@ final class ConfigurationTests: XCTestCase {
         let file = directory.appendingPathComponent("podsecurity.yaml")
         try (header + "exemptions:\n  namespaces: [kube-system]\n").write(to: file, atomically: true, encoding: .utf8)
         let admission = "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  path: "
-        XCTAssertEqual(try PodSecurityConfiguration(yaml: admission + file.path).exemptions.namespaces, ["kube-system"])
+        // The reader of the admission configuration reads the file it names; decoding reads no file.
+        let referenced = try XCTUnwrap(try PodSecurityConfiguration.readReferencedFile(of: admission + file.path))
+        XCTAssertEqual(referenced.path, file.path)
+        XCTAssertEqual(try PodSecurityConfiguration(yaml: admission + file.path, referencedFile: referenced).exemptions.namespaces,
+                       ["kube-system"])
+        XCTAssertEqual(configurationError(admission + file.path),
+                       "plugins[0].path: \(file.path) was not sent with the configuration (a converter reads no file a request names)")
+        let elsewhere = PodSecurityConfiguration.ReferencedFile(path: "/etc/other.yaml", text: referenced.text)
+        XCTAssertThrowsError(try PodSecurityConfiguration(yaml: admission + file.path, referencedFile: elsewhere))
         XCTAssertEqual(configurationError(admission + "podsecurity.yaml"),
                        #"plugins[0].path: relative path "podsecurity.yaml" is not supported; give an absolute path or an inline configuration"#)
-        XCTAssertEqual(configurationError(admission + directory.appendingPathComponent("missing.yaml").path)?
-            .hasPrefix("plugins[0].path: cannot read \(directory.path)/missing.yaml"), true)
+        XCTAssertThrowsError(try PodSecurityConfiguration.readReferencedFile(of: admission + "podsecurity.yaml")) { error in
+            XCTAssertEqual((error as? PodSecurityConfigurationError)?.message,
+                           #"plugins[0].path: relative path "podsecurity.yaml" is not supported; give an absolute path or an inline configuration"#)
+        }
+        XCTAssertThrowsError(try PodSecurityConfiguration.readReferencedFile(of: admission + directory.appendingPathComponent("missing.yaml").path)) { error in
+            XCTAssertEqual((error as? PodSecurityConfigurationError)?.message
+                .hasPrefix("plugins[0].path: cannot read \(directory.path)/missing.yaml"), true)
+        }
+        // Nothing to read: inline configurations, bare configurations, and text that is not YAML.
+        XCTAssertNil(try PodSecurityConfiguration.readReferencedFile(of: header))
+        XCTAssertNil(try PodSecurityConfiguration.readReferencedFile(of: "kind: ["))
     }
 
     func testDecodingIsStrict() {

@@ -26,7 +26,7 @@ enum InteropCases {
                            condition: condition),
             P.CompiledRule(name: "Disabled", priority: .debug, prioritySpelling: "debug", source: "syscall"),
         ],
-        warnings: ["warning one", unicode])
+        warnings: ["warning one", unicode], summary: ["privileged → PSP_test_Violation", ""])
 
     static let alert = P.Alert(
         rule: "PSP Violation", priority: .critical, source: "k8s_audit", tags: ["a", "b"],

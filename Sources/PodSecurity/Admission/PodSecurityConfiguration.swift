@@ -31,28 +31,40 @@ public struct PodSecurityConfiguration: Sendable, Equatable {
         "apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1alpha1", "apiserver.k8s.io/v1alpha1",
     ]
 
-    /// Reads an API server `AdmissionConfiguration` (its `PodSecurity` plugin entry, inline or by absolute
-    /// `path`) or a bare `PodSecurityConfiguration` (the webhook's `--config`). An admission configuration
-    /// without a PodSecurity entry gives the defaults, as the API server does.
-    public init(yaml text: String) throws(PodSecurityConfigurationError) {
+    /// The file an admission configuration's `PodSecurity` plugin names by `path`, read by whoever reads
+    /// the admission configuration itself (the CLI), so that converting it never reads a file: a
+    /// converter serving remote requests must not open paths a request names.
+    public struct ReferencedFile: Sendable, Equatable {
+        public var path: String
+        public var text: String
+        public init(path: String, text: String) { self.path = path; self.text = text }
+    }
+
+    /// Reads an API server `AdmissionConfiguration` (its `PodSecurity` plugin entry, inline, or by absolute
+    /// `path` whose text is `referencedFile`) or a bare `PodSecurityConfiguration` (the webhook's `--config`).
+    /// An admission configuration without a PodSecurity entry gives the defaults, as the API server does.
+    public init(yaml text: String, referencedFile: ReferencedFile? = nil) throws(PodSecurityConfigurationError) {
         let root = try Self.singleDocument(text)
         switch root["kind"]?.scalarText {
         case "PodSecurityConfiguration":
             try self.init(decoding: root)
         case "AdmissionConfiguration":
             try Self.requireAPIVersion(root, Self.admissionConfigurationAPIVersions, path: "")
-            let plugins = root["plugins"]?.sequenceItems ?? []
-            guard let index = plugins.firstIndex(where: { $0["name"]?.scalarText == "PodSecurity" }) else {
+            switch Self.podSecurityPlugin(of: root) {
+            case nil:
                 self = .standard
-                return
-            }
-            let plugin = plugins[index]
-            if let configuration = plugin["configuration"], !configuration.isYAMLNull {
+            case .inline(let configuration, let index):
                 try self.init(decoding: configuration, path: "plugins[\(index)].configuration.")
-            } else if let path = plugin["path"]?.scalarText, !path.isEmpty {
-                try self.init(yamlFile: path, field: "plugins[\(index)].path")
-            } else {
-                self = .standard
+            case .file(let path, let field):
+                try Self.requireAbsolute(path, field: field)
+                guard let referencedFile, referencedFile.path == path else {
+                    throw PodSecurityConfigurationError("\(field): \(path) was not sent with the configuration (a converter reads no file a request names)")
+                }
+                let root = try Self.singleDocument(referencedFile.text, file: path)
+                guard root["kind"]?.scalarText == "PodSecurityConfiguration" else {
+                    throw PodSecurityConfigurationError("\(path): kind \(goQuote(root["kind"]?.scalarText ?? "")) is not PodSecurityConfiguration")
+                }
+                try self.init(decoding: root)
             }
         case let kind:
             throw PodSecurityConfigurationError(
@@ -60,21 +72,38 @@ public struct PodSecurityConfiguration: Sendable, Equatable {
         }
     }
 
-    private init(yamlFile path: String, field: String) throws(PodSecurityConfigurationError) {
-        // The API server resolves a relative path against the admission configuration's directory,
-        // which is not known here.
+    /// Reads the file `text`'s PodSecurity plugin names by `path`, or nil when it names none (or `text` is
+    /// not an admission configuration: `init(yaml:)` then says what is wrong with it).
+    public static func readReferencedFile(of text: String) throws(PodSecurityConfigurationError) -> ReferencedFile? {
+        guard let root = try? singleDocument(text), root["kind"]?.scalarText == "AdmissionConfiguration",
+              case .file(let path, let field) = podSecurityPlugin(of: root) else { return nil }
+        try requireAbsolute(path, field: field)
+        do { return ReferencedFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8)) } catch {
+            throw PodSecurityConfigurationError("\(field): cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+
+    private enum PluginConfiguration {
+        case inline(YAMLNode, index: Int)
+        case file(path: String, field: String)
+    }
+
+    /// The `PodSecurity` entry of an admission configuration's plugins, if it configures anything.
+    private static func podSecurityPlugin(of root: YAMLNode) -> PluginConfiguration? {
+        let plugins = root["plugins"]?.sequenceItems ?? []
+        guard let index = plugins.firstIndex(where: { $0["name"]?.scalarText == "PodSecurity" }) else { return nil }
+        let plugin = plugins[index]
+        if let configuration = plugin["configuration"], !configuration.isYAMLNull { return .inline(configuration, index: index) }
+        if let path = plugin["path"]?.scalarText, !path.isEmpty { return .file(path: path, field: "plugins[\(index)].path") }
+        return nil
+    }
+
+    /// The API server resolves a relative path against the admission configuration's directory, which
+    /// is not known here.
+    private static func requireAbsolute(_ path: String, field: String) throws(PodSecurityConfigurationError) {
         guard path.hasPrefix("/") else {
             throw PodSecurityConfigurationError("\(field): relative path \(goQuote(path)) is not supported; give an absolute path or an inline configuration")
         }
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw PodSecurityConfigurationError("\(field): cannot read \(path): \(error.localizedDescription)")
-        }
-        let root = try Self.singleDocument(text, file: path)
-        guard root["kind"]?.scalarText == "PodSecurityConfiguration" else {
-            throw PodSecurityConfigurationError("\(path): kind \(goQuote(root["kind"]?.scalarText ?? "")) is not PodSecurityConfiguration")
-        }
-        try self.init(decoding: root)
     }
 
     /// Decodes strictly (unknown and duplicated fields are errors), applies the defaults, then validates.

@@ -59,7 +59,7 @@ def cases():
                               priority_spelling="WARNING", source="k8s_audit", tags=["k8s", "psp"],
                               output="user=%ka.user.name", enabled=True, condition=condition),
                T.CompiledRule(name="Disabled", priority=T.PRIORITY_DEBUG, priority_spelling="debug", source="syscall")],
-        warnings=["warning one", UNICODE])
+        warnings=["warning one", UNICODE], summary=["privileged → PSP_test_Violation", ""])
     alert = E.Alert(rule="PSP Violation", priority=T.PRIORITY_CRITICAL, source="k8s_audit", tags=["a", "b"],
                     time="2024-01-02T03:04:05.123456789Z", output="out " + UNICODE,
                     output_fields=[E.OutputField(key="ka.user.name", value="alice"),

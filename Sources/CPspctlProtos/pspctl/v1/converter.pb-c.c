@@ -244,7 +244,7 @@ const ProtobufCMessageDescriptor pspctl__v1__pod_security_policy__descriptor =
   (ProtobufCMessageInit) pspctl__v1__pod_security_policy__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__pod_security_standard__field_descriptors[7] =
+static const ProtobufCFieldDescriptor pspctl__v1__pod_security_standard__field_descriptors[9] =
 {
   {
     "level",
@@ -330,6 +330,30 @@ static const ProtobufCFieldDescriptor pspctl__v1__pod_security_standard__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "referenced_config_path",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__PodSecurityStandard, referenced_config_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "referenced_config_yaml",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__PodSecurityStandard, referenced_config_yaml),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__pod_security_standard__field_indices_by_name[] = {
   6,   /* field[6] = admission_config_name */
@@ -338,12 +362,14 @@ static const unsigned pspctl__v1__pod_security_standard__field_indices_by_name[]
   4,   /* field[4] = exempt_runtime_classes */
   2,   /* field[2] = exempt_users */
   0,   /* field[0] = level */
+  7,   /* field[7] = referenced_config_path */
+  8,   /* field[8] = referenced_config_yaml */
   1,   /* field[1] = version */
 };
 static const ProtobufCIntRange pspctl__v1__pod_security_standard__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__pod_security_standard__descriptor =
 {
@@ -353,7 +379,7 @@ const ProtobufCMessageDescriptor pspctl__v1__pod_security_standard__descriptor =
   "Pspctl__V1__PodSecurityStandard",
   "pspctl.v1",
   sizeof(Pspctl__V1__PodSecurityStandard),
-  7,
+  9,
   pspctl__v1__pod_security_standard__field_descriptors,
   pspctl__v1__pod_security_standard__field_indices_by_name,
   1,  pspctl__v1__pod_security_standard__number_ranges,

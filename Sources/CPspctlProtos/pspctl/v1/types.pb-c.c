@@ -732,7 +732,7 @@ const ProtobufCMessageDescriptor pspctl__v1__compiled_rule__descriptor =
   (ProtobufCMessageInit) pspctl__v1__compiled_rule__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__compiled_rule_set__field_descriptors[4] =
+static const ProtobufCFieldDescriptor pspctl__v1__compiled_rule_set__field_descriptors[5] =
 {
   {
     "id",
@@ -782,17 +782,30 @@ static const ProtobufCFieldDescriptor pspctl__v1__compiled_rule_set__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "summary",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Pspctl__V1__CompiledRuleSet, n_summary),
+    offsetof(Pspctl__V1__CompiledRuleSet, summary),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__compiled_rule_set__field_indices_by_name[] = {
   0,   /* field[0] = id */
   2,   /* field[2] = rules */
   1,   /* field[1] = rules_yaml */
+  4,   /* field[4] = summary */
   3,   /* field[3] = warnings */
 };
 static const ProtobufCIntRange pspctl__v1__compiled_rule_set__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__compiled_rule_set__descriptor =
 {
@@ -802,7 +815,7 @@ const ProtobufCMessageDescriptor pspctl__v1__compiled_rule_set__descriptor =
   "Pspctl__V1__CompiledRuleSet",
   "pspctl.v1",
   sizeof(Pspctl__V1__CompiledRuleSet),
-  4,
+  5,
   pspctl__v1__compiled_rule_set__field_descriptors,
   pspctl__v1__compiled_rule_set__field_indices_by_name,
   1,  pspctl__v1__compiled_rule_set__number_ranges,

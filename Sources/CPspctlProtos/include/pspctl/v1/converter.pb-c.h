@@ -106,10 +106,19 @@ struct  Pspctl__V1__PodSecurityStandard
    * The path the admission configuration is called by in messages (the CLI's argument).
    */
   char *admission_config_name;
+  /*
+   * The file an AdmissionConfiguration's PodSecurity plugin names by `path`, read by the client and sent
+   * along: the converter never opens a path a request names. Empty path: none was read.
+   */
+  char *referenced_config_path;
+  /*
+   * That file's text.
+   */
+  char *referenced_config_yaml;
 };
 #define PSPCTL__V1__POD_SECURITY_STANDARD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__pod_security_standard__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /* Pspctl__V1__ConvertRequest methods */

@@ -283,14 +283,21 @@ struct  Pspctl__V1__CompiledRuleSet
   size_t n_rules;
   Pspctl__V1__CompiledRule **rules;
   /*
-   * Warnings of the conversion and of loading the rules, as the CLI prints them (without a newline).
+   * Warnings of the conversion, as the CLI prints them (without a newline and without the
+   * `pspctl convert: warning: ` prefix).
    */
   size_t n_warnings;
   char **warnings;
+  /*
+   * The conversion's summary (which policy field became which rule), one line each without a newline,
+   * as `pspctl convert` prints them on stderr before `rules written to …`.
+   */
+  size_t n_summary;
+  char **summary;
 };
 #define PSPCTL__V1__COMPILED_RULE_SET__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__compiled_rule_set__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL }
 
 
 /* Pspctl__V1__Expression methods */

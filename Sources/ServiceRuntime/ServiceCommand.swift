@@ -1,0 +1,36 @@
+import ArgumentParser
+import GRPCKit
+import Logging
+
+/// A pspctl service's command line and its gRPC handlers. The executable's whole `main` is
+/// `ServiceMain.main(MyService.self)`; the runtime does the rest (see `ServiceMain`).
+///
+///     struct ConverterServiceCommand: ServiceCommand {
+///         static let configuration = CommandConfiguration(commandName: "ConverterService", abstract: "…")
+///         static let defaultListen = "127.0.0.1:50051"
+///         static let servedServices = [ServiceName.converter]
+///         @OptionGroup var service: ServiceOptions
+///         func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws { … }
+///     }
+public protocol ServiceCommand: ParsableCommand {
+    /// `--listen` when the command line gives none.
+    static var defaultListen: String { get }
+    /// Fully-qualified names of the gRPC services `register` adds, e.g. `pspctl.v1.Converter`: health
+    /// reports each (and the empty name, the server as a whole) SERVING once started; reflection lists
+    /// them with `grpc.health.v1.Health` and `grpc.reflection.v1alpha.ServerReflection`.
+    static var servedServices: [String] { get }
+    /// The shared options (`@OptionGroup var service: ServiceOptions`).
+    var service: ServiceOptions { get }
+    /// Adjusts the server's options (message size limits …) before it binds; the default changes nothing.
+    func configure(_ options: inout ServerOptions)
+    /// Registers the service's handlers, before the server starts. A thrown error is logged and the
+    /// process exits 2.
+    func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws
+}
+
+extension ServiceCommand {
+    public func configure(_ options: inout ServerOptions) {}
+
+    /// The log label and `service=` key: the command's name.
+    public static var serviceLabel: String { configuration.commandName ?? "\(Self.self)" }
+}

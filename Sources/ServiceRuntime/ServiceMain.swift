@@ -1,0 +1,127 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GRPCKit
+import Logging
+import PspctlProtocol
+
+/// Runs a `ServiceCommand` as a process:
+///
+/// 1. parses the command line (`--help` prints help, exit 0; bad usage prints the message, exit 2);
+/// 2. bootstraps swift-log with `KeyValueLogHandler` at `--log-level` (structured lines on stderr);
+/// 3. binds `--listen` (cannot bind: logged, exit 2), registers the service, `grpc.health.v1.Health`
+///    and server reflection, starts, marks every served service SERVING and logs
+///    `listening on HOST:PORT` with the real port (`address=HOST:PORT`), so `--listen 127.0.0.1:0` works;
+/// 4. waits for SIGINT or SIGTERM (a DispatchSource; the signals' default action is turned off first,
+///    so one that arrives during start-up is kept, not fatal);
+/// 5. then sets every status NOT_SERVING, ends health watches, shuts the server down letting calls in
+///    flight finish for `--grace` seconds (the rest are cancelled), logs `stopped` and exits 0.
+public enum ServiceMain {
+    public static func main<Command: ServiceCommand>(_ type: Command.Type,
+                                                     arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        let command: Command
+        do {
+            command = try Command.parse(arguments)
+        } catch {
+            if Command.exitCode(for: error) == .success { Command.exit(withError: error) }
+            let message = Command.fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(2)
+        }
+        Foundation.exit(run(command))
+    }
+
+    /// Steps 2–5 for a parsed command; returns the exit status.
+    public static func run<Command: ServiceCommand>(_ command: Command) -> Int32 {
+        KeyValueLogHandler.bootstrap(level: command.service.level)
+        let logger = Logger(label: Command.serviceLabel)
+        let signals = SignalWaiter([SIGINT, SIGTERM])
+        let listen = command.service.listen ?? Command.defaultListen
+
+        var options = ServerOptions(listen: listen)
+        command.configure(&options)
+        let server: Server
+        do {
+            server = try Server(options: options)
+        } catch {
+            logger.error("cannot listen on \(listen)", metadata: ["error": "\(error.message)"])
+            return 2
+        }
+        let health = HealthStatusBoard()
+        do {
+            try command.register(on: server, health: health, logger: logger)
+        } catch {
+            logger.error("cannot set up the service", metadata: ["error": "\(error)"])
+            return 2
+        }
+        HealthService.register(on: server, board: health)
+        ReflectionService.register(on: server, services: Command.servedServices + [ServiceName.health, ServiceName.serverReflection])
+        do {
+            try server.start()
+        } catch {
+            logger.error("cannot start the server on \(listen)", metadata: ["error": "\(error.message)"])
+            return 2
+        }
+        for name in [""] + Command.servedServices { health.set(.serving, for: name) }
+        let address = boundAddress(listen, port: server.port)
+        logger.info("listening on \(address)", metadata: ["address": "\(address)"])
+
+        let signal = signals.wait()
+        logger.info("received \(signal), shutting down", metadata: ["grace_seconds": "\(command.service.grace)"])
+        health.setAll(.notServing)
+        health.close()
+        let grace = command.service.graceDuration
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await server.shutdown(grace: grace)
+            done.signal()
+        }
+        done.wait()
+        logger.info("stopped")
+        return 0
+    }
+
+    /// `HOST:PORT` of `listen` with the port the server really bound.
+    static func boundAddress(_ listen: String, port: Int) -> String {
+        guard let colon = listen.lastIndex(of: ":") else { return "\(listen):\(port)" }
+        return "\(listen[..<colon]):\(port)"
+    }
+}
+
+/// Waits for the first of some signals, through DispatchSources (their default action is turned off at
+/// once, so a signal is never lost nor fatal once this exists).
+final class SignalWaiter: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let queue = DispatchQueue(label: "pspctl.service.signals")
+    // Invariant: `received` is written on `queue` before the semaphore is signalled, read after.
+    private var received = ""
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ numbers: [Int32]) {
+        for number in numbers {
+            Foundation.signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [unowned self] in
+                guard received.isEmpty else { return }
+                received = Self.name(number)
+                semaphore.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Blocks until one of the signals arrives; its name (`SIGTERM` …).
+    func wait() -> String {
+        semaphore.wait()
+        return queue.sync { received }
+    }
+
+    private static func name(_ number: Int32) -> String {
+        switch number {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(number)"
+        }
+    }
+}
