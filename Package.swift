@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "EvaluatorService", dependencies: [
-            "EvaluationService", "GRPCKit",
+            "ServiceRuntime", "EvaluationService", "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

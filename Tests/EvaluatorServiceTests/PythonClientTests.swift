@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 
 /// An independent client: Python grpcio, its stubs generated from protos/ at test time
-/// (`grpc_tools.protoc` into a temporary directory), calling LoadRuleSet and Evaluate.
+/// (`grpc_tools.protoc` into a temporary directory), calling LoadRuleSet, Evaluate, Health and reflection.
 final class PythonClientTests: XCTestCase {
     private var evaluator: EvaluatorProcess!
 
@@ -21,11 +21,11 @@ final class PythonClientTests: XCTestCase {
         let python = "/usr/bin/env"
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: python)
-        probe.arguments = ["python3", "-c", "import grpc, grpc_tools"]
+        probe.arguments = ["python3", "-c", "import grpc, grpc_tools, grpc_health.v1, grpc_reflection.v1alpha"]
         probe.standardError = FileHandle.nullDevice
         try probe.run()
         probe.waitUntilExit()
-        if probe.terminationStatus != 0 { throw XCTSkip("Python grpcio / grpcio-tools are not importable (scripts/install-deps.sh installs them)") }
+        if probe.terminationStatus != 0 { throw XCTSkip("Python grpcio, grpcio-tools, -health-checking, -reflection are not importable (scripts/install-deps.sh installs them)") }
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/evaluator_client.py")
         let log = Inputs.cliFixtures.appendingPathComponent("k8s_audit_rules/create-privileged-pod.jsonl").path

@@ -3,7 +3,8 @@
 
 Usage: evaluator_client.py PROTOS_DIR PORT RULES_FILE AUDIT_LOG
 Loads RULES_FILE with LoadRuleSet, streams AUDIT_LOG's lines (plus one malformed line) in batches of 3
-through Evaluate, checks the answers, prints the alerts' rules and "ok".
+through Evaluate, checks the answers, checks grpc.health.v1 (SERVING) and server reflection (lists and
+resolves pspctl.v1.Evaluator), prints the alerts' rules and "ok".
 """
 import importlib, os, sys, tempfile
 
@@ -64,6 +65,21 @@ def main():
         raise SystemExit("unknown id accepted")
     except grpc.RpcError as error:
         assert error.code() == grpc.StatusCode.NOT_FOUND, error
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    health = health_pb2_grpc.HealthStub(channel)
+    for service in ["", "pspctl.v1.Evaluator"]:
+        reply = health.Check(health_pb2.HealthCheckRequest(service=service), timeout=10)
+        assert reply.status == health_pb2.HealthCheckResponse.SERVING, (service, reply)
+
+    from google.protobuf.descriptor_pool import DescriptorPool
+    from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
+    database = ProtoReflectionDescriptorDatabase(channel)
+    services = set(database.get_services())
+    assert services == {"pspctl.v1.Evaluator", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}, services
+    evaluate = DescriptorPool(database).FindServiceByName("pspctl.v1.Evaluator").FindMethodByName("Evaluate")
+    assert evaluate.input_type.full_name == "pspctl.v1.EvaluateRequest", evaluate.input_type.full_name
+    assert evaluate.output_type.full_name == "pspctl.v1.EvaluateResponse", evaluate.output_type.full_name
+
     for rule in rules_seen:
         print(rule)
     print("ok")
