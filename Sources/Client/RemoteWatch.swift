@@ -63,7 +63,8 @@ struct RemoteWatch {
         let stream = try channel.makeBidirectionalStream(MethodPath.evaluate)
         let start = PspctlV1.EvaluateRequest(request: .start(PspctlV1.EvaluateStart(
             ruleSetID: ruleSetID, allMatches: command.allMatches,
-            renderText: command.output == .text, renderJSON: command.output == .json)))
+            renderText: command.output == .text, renderJSON: command.output == .json,
+            renderedLinesOnly: true)))
         let (pending, queue) = AsyncStream<PendingBatch>.makeStream()
         let stop = StopFlag()
         // Created at 0 and raised: libdispatch traps when a semaphore is freed below its initial value.

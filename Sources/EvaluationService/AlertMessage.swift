@@ -7,21 +7,28 @@ import RulesEngine
 struct AlertMessageBuilder: Sendable {
     let renderText: Bool
     let renderJSON: Bool
+    /// Only `rule` and the rendered line(s) (`EvaluateStart.rendered_lines_only`).
+    let linesOnly: Bool
     private let textFormatter = AlertFormatter(style: .text)
     private var scratch: [UInt8] = []
 
-    init(renderText: Bool, renderJSON: Bool) {
+    init(renderText: Bool, renderJSON: Bool, linesOnly: Bool = false) {
         self.renderText = renderText
         self.renderJSON = renderJSON
+        self.linesOnly = linesOnly
         scratch.reserveCapacity(4096)
     }
 
     mutating func alert(_ rule: borrowing CompiledRule, _ context: K8sEventContext, eventIndex: Int) -> PspctlV1.Alert {
-        var alert = PspctlV1.Alert(rule: rule.name, priority: PspctlV1.Priority(rule.priority), source: rule.source.rawValue,
-                                   tags: rule.tags, time: context.event.alertTime, eventIndex: UInt32(eventIndex))
-        if let parts = AlertFormatter.parts(rule, context) {
-            alert.output = parts.text
-            alert.outputFields = parts.fields.map { PspctlV1.OutputField(key: $0.key, value: $0.value) }
+        var alert = linesOnly
+            ? PspctlV1.Alert(rule: rule.name)
+            : PspctlV1.Alert(rule: rule.name, priority: PspctlV1.Priority(rule.priority), source: rule.source.rawValue,
+                             tags: rule.tags, time: context.event.alertTime, eventIndex: UInt32(eventIndex))
+        if !linesOnly || renderJSON, let parts = AlertFormatter.parts(rule, context) {
+            if !linesOnly {
+                alert.output = parts.text
+                alert.outputFields = parts.fields.map { PspctlV1.OutputField(key: $0.key, value: $0.value) }
+            }
             if renderJSON {
                 scratch.removeAll(keepingCapacity: true)
                 AlertFormatter.writeJSON(rule, context, text: parts.text, fields: parts.fields, to: &scratch)

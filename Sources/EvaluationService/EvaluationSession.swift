@@ -16,7 +16,8 @@ struct EvaluationSession {
         self.ruleSet = ruleSet
         evaluator = ItemEvaluator(engine: ruleSet.engine, allMatches: start.allMatches,
                                   minimumAlertPriority: try start.minPriority.enginePriority())
-        builder = AlertMessageBuilder(renderText: start.renderText, renderJSON: start.renderJSON)
+        builder = AlertMessageBuilder(renderText: start.renderText, renderJSON: start.renderJSON,
+                                      linesOnly: start.renderedLinesOnly)
     }
 
     /// One response: a result per item, in input order, and the counts so far.

@@ -285,14 +285,17 @@ extension PspctlV1 {
         public var renderText: Bool
         /// Fill `Alert.jsonLine`.
         public var renderJSON: Bool
+        /// Alerts carry only `rule` and the rendered line(s) asked for.
+        public var renderedLinesOnly: Bool
 
         public init(ruleSetID: String = "", allMatches: Bool = false, minPriority: Priority = .unspecified,
-                    renderText: Bool = false, renderJSON: Bool = false) {
+                    renderText: Bool = false, renderJSON: Bool = false, renderedLinesOnly: Bool = false) {
             self.ruleSetID = ruleSetID
             self.allMatches = allMatches
             self.minPriority = minPriority
             self.renderText = renderText
             self.renderJSON = renderJSON
+            self.renderedLinesOnly = renderedLinesOnly
         }
 
         public static let protoMessageName = "pspctl.v1.EvaluateStart"
@@ -305,6 +308,7 @@ extension PspctlV1 {
             minPriority = Priority(rawValue: r.enumValue(3))
             renderText = r.bool(4)
             renderJSON = r.bool(5)
+            renderedLinesOnly = r.bool(6)
         }
         func write(to w: MessageWriter) {
             w.string(1, ruleSetID)
@@ -312,6 +316,7 @@ extension PspctlV1 {
             w.enumValue(3, minPriority.rawValue)
             w.bool(4, renderText)
             w.bool(5, renderJSON)
+            w.bool(6, renderedLinesOnly)
         }
     }
 

@@ -1525,7 +1525,7 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_request__descriptor =
   (ProtobufCMessageInit) pspctl__v1__evaluate_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descriptors[5] =
+static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descriptors[6] =
 {
   {
     "rule_set_id",
@@ -1587,18 +1587,31 @@ static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "rendered_lines_only",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__EvaluateStart, rendered_lines_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__evaluate_start__field_indices_by_name[] = {
   1,   /* field[1] = all_matches */
   2,   /* field[2] = min_priority */
   4,   /* field[4] = render_json */
   3,   /* field[3] = render_text */
+  5,   /* field[5] = rendered_lines_only */
   0,   /* field[0] = rule_set_id */
 };
 static const ProtobufCIntRange pspctl__v1__evaluate_start__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__evaluate_start__descriptor =
 {
@@ -1608,7 +1621,7 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_start__descriptor =
   "Pspctl__V1__EvaluateStart",
   "pspctl.v1",
   sizeof(Pspctl__V1__EvaluateStart),
-  5,
+  6,
   pspctl__v1__evaluate_start__field_descriptors,
   pspctl__v1__evaluate_start__field_indices_by_name,
   1,  pspctl__v1__evaluate_start__number_ranges,

@@ -290,10 +290,16 @@ struct  Pspctl__V1__EvaluateStart
    * Render each alert's Falco JSON line (json_output) into Alert.json_line.
    */
   protobuf_c_boolean render_json;
+  /*
+   * Send only what a client printing the rendered lines needs: every Alert carries `rule` and the
+   * line(s) asked for by render_text / render_json, and nothing else (no priority, source, tags, time,
+   * output, output_fields, event_index). `pspctl watch --evaluator` sets it.
+   */
+  protobuf_c_boolean rendered_lines_only;
 };
 #define PSPCTL__V1__EVALUATE_START__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__evaluate_start__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, PSPCTL__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, PSPCTL__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0, 0 }
 
 
 struct  Pspctl__V1__EventBatch
