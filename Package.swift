@@ -59,7 +59,7 @@ let package = Package(
         ], swiftSettings: hotPath),
         // pspctl.v1.Evaluator: the logic (rule-set cache, Evaluate streams) and its thin executable.
         .target(name: "EvaluationService", dependencies: [
-            "AuditPipeline", "RulesEngine", "GRPCKit", "PspctlProtocol",
+            "AuditPipeline", "RulesEngine", "GRPCKit", "PspctlProtocol", "RuleSetWire", "ConversionService",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -95,7 +95,7 @@ let package = Package(
         .systemLibrary(name: "CGRPC", providers: [.apt(["libgrpc-dev"])]),
         .target(name: "GRPCKit", dependencies: ["CGRPC"]),
         .testTarget(name: "EvaluatorServiceTests", dependencies: [
-            "EvaluatorService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport",
+            "EvaluatorService", "ConverterService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport",
         ], exclude: ["python"]),
         .testTarget(name: "GRPCKitTests", dependencies: ["GRPCKit"], exclude: ["python", "lsan-suppressions.txt"]),
         // The services (issue 14): one runtime (health, reflection, options, logs, signals) both share; the

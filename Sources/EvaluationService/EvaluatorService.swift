@@ -46,8 +46,20 @@ public final class EvaluatorService: Sendable {
         switch request.source {
         case nil:
             throw RPCError(.invalidArgument, "LoadRuleSetRequest: set `compiled` or `files`")
-        case .compiled?:
-            throw RPCError(.unimplemented, "loading a compiled rule set is not available in this build yet; load its rules_yaml as files")
+        case .compiled(let compiled)?:
+            let id = try CompiledRuleSetID.of(compiled, options: options)
+            if let cached = cache.get(id), cached.treeDigest == CompiledRuleSetID.treeDigest(compiled) {
+                var response = cached.loadResponse
+                response.alreadyCached = true
+                return response.encoded()
+            }
+            let set = try RuleSetLoader.load(compiled: compiled, options: options, id: id)
+            let cached = cache.insert(set)
+            guard cached.treeDigest == set.treeDigest else {
+                throw RPCError(.alreadyExists, "rule set \(id) is loaded with another compiled tree (DeleteRuleSet it first)")
+            }
+            logger.info("compiled rule set loaded", metadata: ["id": "\(id)", "rules": "\(set.loadResponse.ruleCount)"])
+            return cached.loadResponse.encoded()
         case .files(let files)?:
             let id = RuleSetID.of(files: files.files, options: options)
             if let cached = cache.get(id) {

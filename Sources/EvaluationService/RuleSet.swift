@@ -13,9 +13,13 @@ final class RuleSet: Sendable {
     let options: PspctlV1.LoadOptions
     /// What LoadRuleSet answers for it (`alreadyCached` false).
     let loadResponse: PspctlV1.LoadRuleSetResponse
+    /// A compiled set's tree digest (`CompiledRuleSetID.treeDigest`); nil for rules files.
+    let treeDigest: [UInt8]?
 
-    init(id: String, engine: RulesEngine, options: PspctlV1.LoadOptions, warnings: [RulesLoadWarningText]) {
+    init(id: String, engine: RulesEngine, options: PspctlV1.LoadOptions, warnings: [RulesLoadWarningText],
+         treeDigest: [UInt8]? = nil) {
         self.id = id
+        self.treeDigest = treeDigest
         self.engine = engine
         self.options = options
         loadResponse = PspctlV1.LoadRuleSetResponse(

@@ -1,6 +1,7 @@
 import AuditPipeline
 import GRPCKit
 import PspctlProtocol
+import RuleSetWire
 import RulesEngine
 
 /// LoadRuleSet: compiles rules files in load order into a `RuleSet`, or reports the first load error as
@@ -16,13 +17,12 @@ enum RuleSetLoader {
     }
 
     static func load(files: [PspctlV1.RulesFile], options: PspctlV1.LoadOptions, id: String) throws(Failure) -> RuleSet {
-        var engineOptions = RulesEngine.Options()
+        let engineOptions: RulesEngine.Options
         do {
-            engineOptions.minimumPriority = try options.minPriority.enginePriority() ?? .debug
+            engineOptions = try options.engineOptions()
         } catch {
             throw Failure(error: error, warnings: [])
         }
-        engineOptions.timeFormatISO8601 = options.iso8601Time
         let engine = RulesEngine(options: engineOptions)
         var warnings: [RulesLoadWarningText] = []
         for file in files {
@@ -37,5 +37,32 @@ enum RuleSetLoader {
             }
         }
         return RuleSet(id: id, engine: engine, options: options, warnings: warnings)
+    }
+}
+
+extension RuleSetLoader {
+    /// A compiled rule set (Converter/Convert's answer) as a `RuleSet`, never trusted: its tree is rebuilt
+    /// and type-checked by `RuleSetWire.engine(from:options:)` as a rules file would be; any problem is
+    /// INVALID_ARGUMENT with the engine's message. `id` is the set's (see `CompiledRuleSetID`).
+    static func load(compiled: PspctlV1.CompiledRuleSet, options: PspctlV1.LoadOptions, id: String) throws(RPCError) -> RuleSet {
+        let engineOptions = try options.engineOptions()
+        let engine: RulesEngine
+        do throws(RuleSetWireError) {
+            engine = try RuleSetWire.engine(from: compiled.rules, options: engineOptions)
+        } catch {
+            throw RPCError(.invalidArgument, error.message)
+        }
+        return RuleSet(id: id, engine: engine, options: options, warnings: [],
+                       treeDigest: CompiledRuleSetID.treeDigest(compiled))
+    }
+}
+
+extension PspctlV1.LoadOptions {
+    /// The engine's options for this load (`min_priority` unspecified: every rule).
+    func engineOptions() throws(RPCError) -> RulesEngine.Options {
+        var engineOptions = RulesEngine.Options()
+        engineOptions.minimumPriority = try minPriority.enginePriority() ?? .debug
+        engineOptions.timeFormatISO8601 = iso8601Time
+        return engineOptions
     }
 }
