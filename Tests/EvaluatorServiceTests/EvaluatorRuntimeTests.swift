@@ -30,12 +30,8 @@ final class EvaluatorRuntimeTests: XCTestCase {
         XCTAssertTrue(evaluator.logText.contains("address=\(evaluator.address)"), evaluator.logText)
     }
 
-    func testSIGTERMExitsZeroPromptly() throws {
-        let outcome = try XCTUnwrap(evaluator.terminate(timeout: 10), "EvaluatorService had to be killed")
-        XCTAssertEqual(outcome.status, 0, evaluator.logText)
-        XCTAssertLessThan(outcome.seconds, 3, evaluator.logText)
-        XCTAssertTrue(evaluator.logText.contains("msg=\"received SIGTERM, shutting down\""), evaluator.logText)
-        XCTAssertTrue(evaluator.logText.contains("msg=stopped"), evaluator.logText)
+    func testSIGTERMExitsZeroPromptly() {
+        XCTAssertNil(evaluator.problemStoppingOnSIGTERM())
     }
 
     func testABadOptionIsExit2() throws {

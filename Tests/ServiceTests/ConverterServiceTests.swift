@@ -106,12 +106,8 @@ final class ConverterServiceTests: XCTestCase {
         }
     }
 
-    func testSIGTERMExitsZeroPromptly() throws {
-        let outcome = try XCTUnwrap(service.terminate(timeout: 10), "ConverterService had to be killed")
-        XCTAssertEqual(outcome.status, 0, service.logText)
-        XCTAssertLessThan(outcome.seconds, 3, service.logText)
-        XCTAssertTrue(service.logText.contains("msg=\"received SIGTERM, shutting down\""), service.logText)
-        XCTAssertTrue(service.logText.contains("msg=stopped"), service.logText)
+    func testSIGTERMExitsZeroPromptly() {
+        XCTAssertNil(service.problemStoppingOnSIGTERM())
     }
 
     func testAnAddressInUseIsExit2() throws {

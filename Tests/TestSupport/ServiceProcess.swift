@@ -81,6 +81,18 @@ public final class ServiceProcess: @unchecked Sendable {
         return (process.terminationStatus, Date().timeIntervalSince(start))
     }
 
+    /// SIGTERM, then what is wrong with how it stopped (nil when it exited 0 within `seconds`, having
+    /// logged ServiceRuntime's shutdown and `stopped`).
+    public func problemStoppingOnSIGTERM(within seconds: Double = 3) -> String? {
+        guard let outcome = terminate(timeout: 10) else { return "it had to be killed; log: \(logText)" }
+        if outcome.status != 0 { return "exit status \(outcome.status); log: \(logText)" }
+        if outcome.seconds >= seconds { return "it took \(outcome.seconds) s; log: \(logText)" }
+        for line in ["msg=\"received SIGTERM, shutting down\"", "msg=stopped"] where !logText.contains(line) {
+            return "no \(line) in the log: \(logText)"
+        }
+        return nil
+    }
+
     /// SIGKILL, as a crash would end it.
     public func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
