@@ -18,20 +18,13 @@ final class PythonClientTests: XCTestCase {
 
     func testPythonGrpcioClientLoadsAndEvaluates() throws {
         try Inputs.requireFalcoRules()
-        let python = "/usr/bin/env"
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: python)
-        probe.arguments = ["python3", "-c", "import grpc, grpc_tools, grpc_health.v1, grpc_reflection.v1alpha"]
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        probe.waitUntilExit()
-        if probe.terminationStatus != 0 { throw XCTSkip("Python grpcio, grpcio-tools, -health-checking, -reflection are not importable (scripts/install-deps.sh installs them)") }
+        guard let python = PythonGRPC.interpreter() else { throw XCTSkip(PythonGRPC.missing) }
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/evaluator_client.py")
         let log = Inputs.cliFixtures.appendingPathComponent("k8s_audit_rules/create-privileged-pod.jsonl").path
         let client = Process()
-        client.executableURL = URL(fileURLWithPath: python)
-        client.arguments = ["python3", script.path, Pspctl.packageRoot.appendingPathComponent("protos").path,
+        client.executableURL = python
+        client.arguments = [script.path, Pspctl.packageRoot.appendingPathComponent("protos").path,
                             String(evaluator.port), Inputs.k8sAuditRules, log]
         let output = Pipe()
         client.standardOutput = output
