@@ -25,6 +25,7 @@ let package = Package(
     products: [
         .executable(name: "pspctl", targets: ["Client"]),
         .executable(name: "ConverterService", targets: ["ConverterService"]),
+        .executable(name: "EvaluatorService", targets: ["EvaluatorService"]),
         .library(name: "RulesEngine", targets: ["RulesEngine"]),
         // The pipeline stages the fuzz targets (fuzz/Package.swift) drive directly.
         .library(name: "PipelineStages", targets: [
@@ -34,7 +35,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
-        // SHA-256 of a compiled rule set's canonical form (its content-addressed id).
+        // SHA-256 of a compiled rule set's canonical form, and of a rules-files set (content-addressed ids).
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
@@ -52,9 +53,24 @@ let package = Package(
         .target(name: "FalcoRulesText"),
         .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
         .target(name: "PSSConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
+        // The pipeline every entry point shares: reading a log, evaluating one item, the messages.
+        .target(name: "AuditPipeline", dependencies: [
+            "RulesEngine", "AuditJSON", "ConditionLanguage", "K8sAuditFields", "PodSecurity",
+        ], swiftSettings: hotPath),
+        // pspctl.v1.Evaluator: the logic (rule-set cache, Evaluate streams) and its thin executable.
+        .target(name: "EvaluationService", dependencies: [
+            "AuditPipeline", "RulesEngine", "GRPCKit", "PspctlProtocol", "RuleSetWire", "ConversionService",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "EvaluatorService", dependencies: [
+            "ServiceRuntime", "EvaluationService", "GRPCKit", "PspctlProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "Client", dependencies: [
-            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "ConversionService", "RuleSetWire",
-            "GRPCKit", "PspctlProtocol",
+            "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
+            "RuleSetWire", "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),
@@ -78,6 +94,9 @@ let package = Package(
         // floods the link line with abseil's flags), and GRPCKit is the only Swift that sees it.
         .systemLibrary(name: "CGRPC", providers: [.apt(["libgrpc-dev"])]),
         .target(name: "GRPCKit", dependencies: ["CGRPC"]),
+        .testTarget(name: "EvaluatorServiceTests", dependencies: [
+            "EvaluatorService", "ConverterService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport",
+        ], exclude: ["python"]),
         .testTarget(name: "GRPCKitTests", dependencies: ["GRPCKit"], exclude: ["python", "lsan-suppressions.txt"]),
         // The services (issue 14): one runtime (health, reflection, options, logs, signals) both share; the
         // conversion pipeline, shared by `pspctl convert` and ConverterService; the engine ↔ wire mapping.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditPipeline
 import ConversionService
 import Foundation
 import K8sAuditFields

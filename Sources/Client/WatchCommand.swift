@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditPipeline
 import Foundation
 import K8sAuditFields
 import RulesEngine
@@ -27,6 +28,7 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules k8s_audit_rules.yaml --audit-log /var/log/kubernetes/audit.log
           pspctl watch --rules psp_rules.yaml --rules pss_rules.yaml --audit-log - --output json < audit.jsonl
           pspctl watch --rules psp_rules.yaml --audit-log audit.jsonl --keep-going --min-priority warning -v
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
         """)
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
@@ -63,6 +65,10 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on stderr but errors.")
     var quiet = false
 
+    @Option(name: .customLong("evaluator"),
+            help: ArgumentHelp("Evaluate on an EvaluatorService at this address instead of in this process (same output).", valueName: "host:port"))
+    var evaluator: String?
+
     mutating func validate() throws {
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
@@ -72,37 +78,46 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let evaluator {
+            throw RemoteWatch(command: self, target: evaluator).run()
+        }
         var options = RulesEngine.Options()
         options.minimumPriority = minPriority.flatMap(Priority.init(spelling:)) ?? .debug
         options.timeFormatISO8601 = iso8601
         let engine = RulesEngine(options: options)
-        for file in rulesFiles {
-            do {
-                let warnings = try engine.load(path: file)
-                for w in warnings where verbose || (w.isAboutMeaning && !quiet) {
-                    let text = TextEscaping.escapedKeepingLineBreaks("\(file): warning: \(w.message)")
-                    FileHandle.standardError.write(Data("pspctl watch: \(text)\n".utf8))
-                }
-            } catch {
-                throw fail("watch", "\(error)", status: 2)
-            }
-        }
-        if !quiet, let warning = RuleSourceCheck.noAuditRulesWarning(engine) {
-            FileHandle.standardError.write(Data("pspctl watch: \(TextEscaping.escaped(warning))\n".utf8))
-        }
-        let input: AuditLogReader
         do {
-            input = try AuditLogReader(path: auditLog, maxLineBytes: maxLineBytes)
+            try RulesFileReader.forEachFile(rulesFiles) { file in
+                let warnings = try engine.load(text: file.text, name: file.name)
+                for w in warnings where verbose || (w.isAboutMeaning && !quiet) {
+                    printError(WatchMessages.loadWarning(file: file.name, message: w.message))
+                }
+            }
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }
-        var evaluator = AuditLogEvaluation(engine: engine, formatter: AlertFormatter(style: output),
-                                           keepGoing: keepGoing, allMatches: allMatches, showProgress: !quiet)
-        let completed = evaluator.run(input)
-        if !quiet || verbose { evaluator.printSummary(verbose: verbose) }
-        if evaluator.readFailed { throw ExitCode(2) }
-        if !completed || evaluator.rejectedLines > 0 { throw ExitCode(1) }
+        if !quiet, let warning = RuleSourceCheck.noAuditRulesWarning(engine) {
+            printError(WatchMessages.noAuditRules(warning))
+        }
+        let input = try openAuditLog()
+        var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches),
+                                  formatter: AlertFormatter(style: output), keepGoing: keepGoing, showProgress: !quiet)
+        let completed = watch.run(input)
+        if !quiet || verbose { watch.printSummary(verbose: verbose) }
+        if watch.readFailed { throw ExitCode(2) }
+        if !completed || watch.counts.rejectedLines > 0 { throw ExitCode(1) }
     }
+
+    func openAuditLog() throws -> AuditLogReader {
+        do {
+            return try AuditLogReader(path: auditLog, maxLineBytes: maxLineBytes)
+        } catch {
+            throw fail("watch", "\(error)", status: 2)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
 }
 
 extension AlertFormatter.Style: ExpressibleByArgument {}

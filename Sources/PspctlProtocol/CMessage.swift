@@ -146,6 +146,12 @@ struct MessageReader {
         return (0..<count(f)).map { array.load(fromByteOffset: $0 * 4, as: Int32.self) }
     }
 
+    func uint32s(_ number: UInt32) -> [UInt32] {
+        let f = descriptor.field(number, PROTOBUF_C_TYPE_UINT32, repeated: true)
+        guard let array = elements(f) else { return [] }
+        return (0..<count(f)).map { array.load(fromByteOffset: $0 * 4, as: UInt32.self) }
+    }
+
     func messages<M: CMessage>(_ number: UInt32, _: M.Type = M.self) -> [M] {
         let f = descriptor.field(number, PROTOBUF_C_TYPE_MESSAGE, repeated: true)
         guard let array = elements(f) else { return [] }
@@ -306,6 +312,12 @@ struct MessageWriter {
         let f = descriptor.field(number, PROTOBUF_C_TYPE_INT32, repeated: true)
         guard let block = array(f, count: values.count, stride: 4) else { return }
         for (i, value) in values.enumerated() { block.storeBytes(of: value, toByteOffset: i * 4, as: Int32.self) }
+    }
+
+    func uint32s(_ number: UInt32, _ values: [UInt32]) {
+        let f = descriptor.field(number, PROTOBUF_C_TYPE_UINT32, repeated: true)
+        guard let block = array(f, count: values.count, stride: 4) else { return }
+        for (i, value) in values.enumerated() { block.storeBytes(of: value, toByteOffset: i * 4, as: UInt32.self) }
     }
 
     func messages<M: CMessage>(_ number: UInt32, _ values: [M]) {

@@ -106,12 +106,22 @@ extension PspctlV1 {
         public var warnings: [String]
         /// Nothing was compiled: the set was cached already.
         public var alreadyCached: Bool
+        /// Indexes into `warnings` of pspctl's own warnings (shown without `--verbose`).
+        public var notableWarnings: [UInt32]
+        /// Non-empty when no enabled rule has source k8s_audit.
+        public var noK8sAuditRulesWarning: String
+        /// Every loaded rule, in evaluation order.
+        public var rules: [RuleInfo]
 
-        public init(id: String = "", ruleCount: UInt32 = 0, warnings: [String] = [], alreadyCached: Bool = false) {
+        public init(id: String = "", ruleCount: UInt32 = 0, warnings: [String] = [], alreadyCached: Bool = false,
+                    notableWarnings: [UInt32] = [], noK8sAuditRulesWarning: String = "", rules: [RuleInfo] = []) {
             self.id = id
             self.ruleCount = ruleCount
             self.warnings = warnings
             self.alreadyCached = alreadyCached
+            self.notableWarnings = notableWarnings
+            self.noK8sAuditRulesWarning = noK8sAuditRulesWarning
+            self.rules = rules
         }
 
         public static let protoMessageName = "pspctl.v1.LoadRuleSetResponse"
@@ -123,12 +133,42 @@ extension PspctlV1 {
             ruleCount = r.uint32(2)
             warnings = r.strings(3)
             alreadyCached = r.bool(4)
+            notableWarnings = r.uint32s(5)
+            noK8sAuditRulesWarning = r.string(6)
+            rules = r.messages(7)
         }
         func write(to w: MessageWriter) {
             w.string(1, id)
             w.uint32(2, ruleCount)
             w.strings(3, warnings)
             w.bool(4, alreadyCached)
+            w.uint32s(5, notableWarnings)
+            w.string(6, noK8sAuditRulesWarning)
+            w.messages(7, rules)
+        }
+    }
+
+    public struct RuleInfo: ProtocolMessage, CMessage, Hashable {
+        public var name: String
+        /// The priority as written in the rules file.
+        public var prioritySpelling: String
+
+        public init(name: String = "", prioritySpelling: String = "") {
+            self.name = name
+            self.prioritySpelling = prioritySpelling
+        }
+
+        public static let protoMessageName = "pspctl.v1.RuleInfo"
+        static let cDescriptor = CDescriptor.named(protoMessageName)
+        public init(decoding bytes: [UInt8], limits: DecodingLimits) throws(ProtocolDecodingError) { self = try CCodec.decode(bytes, limits: limits) }
+        public func encoded() -> [UInt8] { CCodec.encode(self) }
+        init(reader r: MessageReader) {
+            name = r.string(1)
+            prioritySpelling = r.string(2)
+        }
+        func write(to w: MessageWriter) {
+            w.string(1, name)
+            w.string(2, prioritySpelling)
         }
     }
 
@@ -245,14 +285,17 @@ extension PspctlV1 {
         public var renderText: Bool
         /// Fill `Alert.jsonLine`.
         public var renderJSON: Bool
+        /// Alerts carry only `rule` and the rendered line(s) asked for.
+        public var renderedLinesOnly: Bool
 
         public init(ruleSetID: String = "", allMatches: Bool = false, minPriority: Priority = .unspecified,
-                    renderText: Bool = false, renderJSON: Bool = false) {
+                    renderText: Bool = false, renderJSON: Bool = false, renderedLinesOnly: Bool = false) {
             self.ruleSetID = ruleSetID
             self.allMatches = allMatches
             self.minPriority = minPriority
             self.renderText = renderText
             self.renderJSON = renderJSON
+            self.renderedLinesOnly = renderedLinesOnly
         }
 
         public static let protoMessageName = "pspctl.v1.EvaluateStart"
@@ -265,6 +308,7 @@ extension PspctlV1 {
             minPriority = Priority(rawValue: r.enumValue(3))
             renderText = r.bool(4)
             renderJSON = r.bool(5)
+            renderedLinesOnly = r.bool(6)
         }
         func write(to w: MessageWriter) {
             w.string(1, ruleSetID)
@@ -272,6 +316,7 @@ extension PspctlV1 {
             w.enumValue(3, minPriority.rawValue)
             w.bool(4, renderText)
             w.bool(5, renderJSON)
+            w.bool(6, renderedLinesOnly)
         }
     }
 
@@ -347,12 +392,16 @@ extension PspctlV1 {
         public var error: String
         /// Events the item held.
         public var events: UInt32
+        /// Pod-creating requests logged without their requestObject (when a rule reads pod specs).
+        public var podRequestsWithoutObject: UInt32
 
-        public init(index: UInt64 = 0, alerts: [Alert] = [], error: String = "", events: UInt32 = 0) {
+        public init(index: UInt64 = 0, alerts: [Alert] = [], error: String = "", events: UInt32 = 0,
+                    podRequestsWithoutObject: UInt32 = 0) {
             self.index = index
             self.alerts = alerts
             self.error = error
             self.events = events
+            self.podRequestsWithoutObject = podRequestsWithoutObject
         }
 
         public static let protoMessageName = "pspctl.v1.ItemResult"
@@ -364,12 +413,14 @@ extension PspctlV1 {
             alerts = r.messages(2)
             error = r.string(3)
             events = r.uint32(4)
+            podRequestsWithoutObject = r.uint32(5)
         }
         func write(to w: MessageWriter) {
             w.uint64(1, index)
             w.messages(2, alerts)
             w.string(3, error)
             w.uint32(4, events)
+            w.uint32(5, podRequestsWithoutObject)
         }
     }
 
@@ -378,12 +429,15 @@ extension PspctlV1 {
         public var eventsEvaluated: UInt64
         public var itemsRejected: UInt64
         public var alerts: UInt64
+        public var podRequestsWithoutObject: UInt64
 
-        public init(itemsReceived: UInt64 = 0, eventsEvaluated: UInt64 = 0, itemsRejected: UInt64 = 0, alerts: UInt64 = 0) {
+        public init(itemsReceived: UInt64 = 0, eventsEvaluated: UInt64 = 0, itemsRejected: UInt64 = 0, alerts: UInt64 = 0,
+                    podRequestsWithoutObject: UInt64 = 0) {
             self.itemsReceived = itemsReceived
             self.eventsEvaluated = eventsEvaluated
             self.itemsRejected = itemsRejected
             self.alerts = alerts
+            self.podRequestsWithoutObject = podRequestsWithoutObject
         }
 
         public static let protoMessageName = "pspctl.v1.Counts"
@@ -395,12 +449,14 @@ extension PspctlV1 {
             eventsEvaluated = r.uint64(2)
             itemsRejected = r.uint64(3)
             alerts = r.uint64(4)
+            podRequestsWithoutObject = r.uint64(5)
         }
         func write(to w: MessageWriter) {
             w.uint64(1, itemsReceived)
             w.uint64(2, eventsEvaluated)
             w.uint64(3, itemsRejected)
             w.uint64(4, alerts)
+            w.uint64(5, podRequestsWithoutObject)
         }
     }
 

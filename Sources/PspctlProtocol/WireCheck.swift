@@ -190,15 +190,26 @@ enum WireCheck {
         }
     }
 
+    /// Runs of ASCII (most of an alert's JSON or text line) are checked eight bytes at a time; every other
+    /// scalar goes through the standard library's UTF-8 decoder.
     private static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+        let count = bytes.count
+        var i = 0
+        while i < count {
+            if i + 8 <= count, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
             }
+            if bytes[i] < 0x80 {
+                i += 1
+                continue
+            }
+            var iterator = UnsafeBufferPointer(rebasing: bytes[i...]).makeIterator()
+            var decoder = UTF8()
+            guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return false }
+            i += UTF8.width(scalar)
         }
+        return true
     }
 }

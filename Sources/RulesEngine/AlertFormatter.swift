@@ -23,6 +23,19 @@ public struct AlertFormatter: Sendable {
             return
         }
         let (text, fields) = format.renderAlert(in: context)
+        Self.writeJSON(rule, context, text: text, fields: fields, to: &out)
+    }
+
+    /// The parts of an alert its JSON line carries besides the rule's own: the rendered output text and
+    /// `output_fields` in Falco's order; nil for a rule without a k8s_audit alert format.
+    public static func parts(_ rule: borrowing CompiledRule, _ context: K8sEventContext)
+        -> (text: String, fields: [(key: String, value: String)])? {
+        rule.k8sAlertFormat?.renderAlert(in: context)
+    }
+
+    /// The JSON line of an alert whose `parts` are rendered already (the one JSON writer: `write` uses it).
+    public static func writeJSON(_ rule: borrowing CompiledRule, _ context: K8sEventContext, text: String,
+                                 fields: [(key: String, value: String)], to out: inout [UInt8]) {
         out += #"{"output":"#.utf8
         Self.appendEscaped(text, to: &out, upperHex: true)
         out += #","priority":"#.utf8

@@ -32,27 +32,40 @@ public final class RulesEngine: @unchecked Sendable {
     /// Loads a rules file from disk. A directory loads every regular file in it, sorted by path.
     @discardableResult
     public func load(path: String) throws(RulesLoadError) -> [RulesLoadWarning] {
+        var warnings: [RulesLoadWarning] = []
+        for file in try Self.rulesFilePaths(path) {
+            warnings += try load(text: Self.readRulesFile(file), name: file)
+        }
+        return warnings
+    }
+
+    /// The files `load(path:)` loads for `path`, in order: the file itself, or every regular file of a
+    /// directory (recursively), sorted by path. A path that does not exist is a read error.
+    public static func rulesFilePaths(_ path: String) throws(RulesLoadError) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw RulesLoadError(file: path, message: "Could not open rules filename \(path) for reading: no such file",
                                  context: nil, isReadError: true)
         }
-        if isDirectory.boolValue {
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            var warnings: [RulesLoadWarning] = []
-            for entry in entries.map({ path + "/" + $0 }).sorted() {
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: entry, isDirectory: &isDir), !isDir.boolValue {
-                    warnings += try load(path: entry)
-                }
+        guard isDirectory.boolValue else { return [path] }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        var files: [String] = []
+        for entry in entries.map({ path + "/" + $0 }).sorted() {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: entry, isDirectory: &isDir), !isDir.boolValue {
+                files += try rulesFilePaths(entry)
             }
-            return warnings
         }
+        return files
+    }
+
+    /// The text of one rules file (`rulesFilePaths`); a file that cannot be read is a read error.
+    public static func readRulesFile(_ path: String) throws(RulesLoadError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RulesLoadError(file: path, message: "Could not open rules filename \(path) for reading", context: nil,
                                  isReadError: true)
         }
-        return try load(text: String(decoding: data, as: UTF8.self), name: path)
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Loads rules text, then recompiles everything loaded so far (as Falco does per file).

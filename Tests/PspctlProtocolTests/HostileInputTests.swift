@@ -145,6 +145,33 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try P.EventItem(decoding: [0x0A, 0x02, 0x00, 0xFF]).event, .k8sAuditJSON([0x00, 0xFF]))
     }
 
+    /// The UTF-8 check (eight ASCII bytes at a time, the rest scalar by scalar) agrees with the standard
+    /// library's validation wherever a bad or multi-byte sequence falls in, or at the end of, ASCII runs.
+    func testUTF8CheckAgreesWithTheStandardLibrary() {
+        let pieces: [[UInt8]] = [[0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xE2, 0x82], [0xFF],
+                                 [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xF0, 0x9F, 0x98]]
+        var generator = SplitMix64(seed: 0x7f8)
+        var cases: [[UInt8]] = []
+        for piece in pieces {
+            for before in 0..<18 {
+                for after in [0, 1, 7, 8, 9] {
+                    cases.append(Array(repeating: UInt8(ascii: "a"), count: before) + piece + Array(repeating: UInt8(ascii: "b"), count: after))
+                }
+            }
+        }
+        for _ in 0..<5_000 {
+            cases.append((0..<Int(generator.next() % 40)).map { _ in
+                let byte = UInt8(truncatingIfNeeded: generator.next())
+                return byte == 0 || generator.next() % 3 != 0 ? byte | 0x80 : byte & 0x7F | 0x01
+            })
+        }
+        for bytes in cases {
+            let valid = String(validating: bytes, as: UTF8.self) != nil
+            let decoded = try? P.RulesFile(decoding: [0x0A, UInt8(bytes.count)] + bytes)
+            XCTAssertEqual(decoded != nil, valid, "\(bytes)")
+        }
+    }
+
     func testUnknownFieldsAreSkipped() throws {
         // Field 2 of EventItem is reserved for sensor events: a later client's item decodes as "no event".
         let later: [UInt8] = [0x12, 0x03, 0x0A, 0x01, 0x78]

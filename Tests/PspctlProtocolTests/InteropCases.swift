@@ -60,7 +60,8 @@ enum InteropCases {
         ("delete_rule_set_request", P.DeleteRuleSetRequest(id: "abc")),
         ("delete_rule_set_response", P.DeleteRuleSetResponse(deleted: true)),
         ("evaluate_request_start", P.EvaluateRequest(request: .start(P.EvaluateStart(
-            ruleSetID: "abc", allMatches: true, minPriority: .notice, renderText: true, renderJSON: true)))),
+            ruleSetID: "abc", allMatches: true, minPriority: .notice, renderText: true, renderJSON: true,
+            renderedLinesOnly: true)))),
         ("evaluate_request_batch", P.EvaluateRequest(request: .batch(P.EventBatch(items: [
             P.EventItem(event: .k8sAuditJSON(Array(#"{"kind":"Event"}"#.utf8))),
             P.EventItem(event: .k8sAuditJSON([0x00, 0xFF, 0x7B, 0x0A])),

@@ -11,7 +11,7 @@ final class RoundTripTests: XCTestCase {
         P.CompiledRule.self, P.CompiledRuleSet.self,
         P.ConvertRequest.self, P.PodSecurityPolicy.self, P.PodSecurityStandard.self,
         P.LoadRuleSetRequest.self, P.RulesFiles.self, P.RulesFile.self, P.LoadOptions.self, P.LoadRuleSetResponse.self,
-        P.ListRuleSetsRequest.self, P.ListRuleSetsResponse.self, P.RuleSetSummary.self,
+        P.ListRuleSetsRequest.self, P.ListRuleSetsResponse.self, P.RuleSetSummary.self, P.RuleInfo.self,
         P.DeleteRuleSetRequest.self, P.DeleteRuleSetResponse.self,
         P.EvaluateRequest.self, P.EvaluateStart.self, P.EventBatch.self, P.EventItem.self,
         P.EvaluateResponse.self, P.ItemResult.self, P.Counts.self, P.Alert.self, P.OutputField.self,
@@ -26,7 +26,7 @@ final class RoundTripTests: XCTestCase {
         let generated = Set(CDescriptor.all.map(\.fullName))
         let mapped = Set(Self.allTypes.map { $0.protoMessageName })
         XCTAssertEqual(generated, mapped)
-        XCTAssertEqual(generated.count, 39)
+        XCTAssertEqual(generated.count, 40)
     }
 
     func testEmptyBytesDecodeToDefaultsOfEveryType() throws {

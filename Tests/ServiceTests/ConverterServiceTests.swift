@@ -106,12 +106,8 @@ final class ConverterServiceTests: XCTestCase {
         }
     }
 
-    func testSIGTERMExitsZeroPromptly() throws {
-        let outcome = try XCTUnwrap(service.terminate(timeout: 10), "ConverterService had to be killed")
-        XCTAssertEqual(outcome.status, 0, service.logText)
-        XCTAssertLessThan(outcome.seconds, 3, service.logText)
-        XCTAssertTrue(service.logText.contains("msg=\"received SIGTERM, shutting down\""), service.logText)
-        XCTAssertTrue(service.logText.contains("msg=stopped"), service.logText)
+    func testSIGTERMExitsZeroPromptly() {
+        XCTAssertNil(service.problemStoppingOnSIGTERM())
     }
 
     func testAnAddressInUseIsExit2() throws {
@@ -156,20 +152,7 @@ final class ConverterServiceTests: XCTestCase {
     }
 
     static func python() throws -> URL {
-        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .map { URL(fileURLWithPath: String($0)).appendingPathComponent("python3") }
-        guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("python3 is not installed")
-        }
-        let probe = Process()
-        probe.executableURL = python
-        probe.arguments = ["-c", "import grpc, grpc_tools, grpc_health.v1, grpc_reflection.v1alpha"]
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        probe.waitUntilExit()
-        if probe.terminationStatus != 0 {
-            throw XCTSkip("Python grpcio, grpcio-tools, -health-checking, -reflection are not importable (scripts/install-deps.sh installs them)")
-        }
+        guard let python = PythonGRPC.interpreter() else { throw XCTSkip(PythonGRPC.missing) }
         return python
     }
 }

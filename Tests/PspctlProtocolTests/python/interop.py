@@ -89,7 +89,8 @@ def cases():
         ("delete_rule_set_request", E.DeleteRuleSetRequest(id="abc")),
         ("delete_rule_set_response", E.DeleteRuleSetResponse(deleted=True)),
         ("evaluate_request_start", E.EvaluateRequest(start=E.EvaluateStart(
-            rule_set_id="abc", all_matches=True, min_priority=T.PRIORITY_NOTICE, render_text=True, render_json=True))),
+            rule_set_id="abc", all_matches=True, min_priority=T.PRIORITY_NOTICE, render_text=True, render_json=True,
+            rendered_lines_only=True))),
         ("evaluate_request_batch", E.EvaluateRequest(batch=E.EventBatch(items=[
             E.EventItem(k8s_audit_json=b'{"kind":"Event"}'),
             E.EventItem(k8s_audit_json=b"\x00\xff\x7b\x0a"),

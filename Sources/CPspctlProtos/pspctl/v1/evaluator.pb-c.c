@@ -232,6 +232,51 @@ void   pspctl__v1__load_rule_set_response__free_unpacked
   assert(message->base.descriptor == &pspctl__v1__load_rule_set_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   pspctl__v1__rule_info__init
+                     (Pspctl__V1__RuleInfo         *message)
+{
+  static const Pspctl__V1__RuleInfo init_value = PSPCTL__V1__RULE_INFO__INIT;
+  *message = init_value;
+}
+size_t pspctl__v1__rule_info__get_packed_size
+                     (const Pspctl__V1__RuleInfo *message)
+{
+  assert(message->base.descriptor == &pspctl__v1__rule_info__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t pspctl__v1__rule_info__pack
+                     (const Pspctl__V1__RuleInfo *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &pspctl__v1__rule_info__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t pspctl__v1__rule_info__pack_to_buffer
+                     (const Pspctl__V1__RuleInfo *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &pspctl__v1__rule_info__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Pspctl__V1__RuleInfo *
+       pspctl__v1__rule_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Pspctl__V1__RuleInfo *)
+     protobuf_c_message_unpack (&pspctl__v1__rule_info__descriptor,
+                                allocator, len, data);
+}
+void   pspctl__v1__rule_info__free_unpacked
+                     (Pspctl__V1__RuleInfo *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &pspctl__v1__rule_info__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   pspctl__v1__list_rule_sets_request__init
                      (Pspctl__V1__ListRuleSetsRequest         *message)
 {
@@ -1066,7 +1111,7 @@ const ProtobufCMessageDescriptor pspctl__v1__load_options__descriptor =
   (ProtobufCMessageInit) pspctl__v1__load_options__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_descriptors[4] =
+static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_descriptors[7] =
 {
   {
     "id",
@@ -1116,17 +1161,56 @@ static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "notable_warnings",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Pspctl__V1__LoadRuleSetResponse, n_notable_warnings),
+    offsetof(Pspctl__V1__LoadRuleSetResponse, notable_warnings),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "no_k8s_audit_rules_warning",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__LoadRuleSetResponse, no_k8s_audit_rules_warning),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rules",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Pspctl__V1__LoadRuleSetResponse, n_rules),
+    offsetof(Pspctl__V1__LoadRuleSetResponse, rules),
+    &pspctl__v1__rule_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__load_rule_set_response__field_indices_by_name[] = {
   3,   /* field[3] = already_cached */
   0,   /* field[0] = id */
+  5,   /* field[5] = no_k8s_audit_rules_warning */
+  4,   /* field[4] = notable_warnings */
   1,   /* field[1] = rule_count */
+  6,   /* field[6] = rules */
   2,   /* field[2] = warnings */
 };
 static const ProtobufCIntRange pspctl__v1__load_rule_set_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__load_rule_set_response__descriptor =
 {
@@ -1136,11 +1220,62 @@ const ProtobufCMessageDescriptor pspctl__v1__load_rule_set_response__descriptor 
   "Pspctl__V1__LoadRuleSetResponse",
   "pspctl.v1",
   sizeof(Pspctl__V1__LoadRuleSetResponse),
-  4,
+  7,
   pspctl__v1__load_rule_set_response__field_descriptors,
   pspctl__v1__load_rule_set_response__field_indices_by_name,
   1,  pspctl__v1__load_rule_set_response__number_ranges,
   (ProtobufCMessageInit) pspctl__v1__load_rule_set_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor pspctl__v1__rule_info__field_descriptors[2] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__RuleInfo, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "priority_spelling",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__RuleInfo, priority_spelling),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned pspctl__v1__rule_info__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+  1,   /* field[1] = priority_spelling */
+};
+static const ProtobufCIntRange pspctl__v1__rule_info__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor pspctl__v1__rule_info__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "pspctl.v1.RuleInfo",
+  "RuleInfo",
+  "Pspctl__V1__RuleInfo",
+  "pspctl.v1",
+  sizeof(Pspctl__V1__RuleInfo),
+  2,
+  pspctl__v1__rule_info__field_descriptors,
+  pspctl__v1__rule_info__field_indices_by_name,
+  1,  pspctl__v1__rule_info__number_ranges,
+  (ProtobufCMessageInit) pspctl__v1__rule_info__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 #define pspctl__v1__list_rule_sets_request__field_descriptors NULL
@@ -1390,7 +1525,7 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_request__descriptor =
   (ProtobufCMessageInit) pspctl__v1__evaluate_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descriptors[5] =
+static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descriptors[6] =
 {
   {
     "rule_set_id",
@@ -1452,18 +1587,31 @@ static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "rendered_lines_only",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__EvaluateStart, rendered_lines_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__evaluate_start__field_indices_by_name[] = {
   1,   /* field[1] = all_matches */
   2,   /* field[2] = min_priority */
   4,   /* field[4] = render_json */
   3,   /* field[3] = render_text */
+  5,   /* field[5] = rendered_lines_only */
   0,   /* field[0] = rule_set_id */
 };
 static const ProtobufCIntRange pspctl__v1__evaluate_start__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__evaluate_start__descriptor =
 {
@@ -1473,7 +1621,7 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_start__descriptor =
   "Pspctl__V1__EvaluateStart",
   "pspctl.v1",
   sizeof(Pspctl__V1__EvaluateStart),
-  5,
+  6,
   pspctl__v1__evaluate_start__field_descriptors,
   pspctl__v1__evaluate_start__field_indices_by_name,
   1,  pspctl__v1__evaluate_start__number_ranges,
@@ -1607,7 +1755,7 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_response__descriptor =
   (ProtobufCMessageInit) pspctl__v1__evaluate_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__item_result__field_descriptors[4] =
+static const ProtobufCFieldDescriptor pspctl__v1__item_result__field_descriptors[5] =
 {
   {
     "index",
@@ -1657,17 +1805,30 @@ static const ProtobufCFieldDescriptor pspctl__v1__item_result__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pod_requests_without_object",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__ItemResult, pod_requests_without_object),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__item_result__field_indices_by_name[] = {
   1,   /* field[1] = alerts */
   2,   /* field[2] = error */
   3,   /* field[3] = events */
   0,   /* field[0] = index */
+  4,   /* field[4] = pod_requests_without_object */
 };
 static const ProtobufCIntRange pspctl__v1__item_result__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__item_result__descriptor =
 {
@@ -1677,14 +1838,14 @@ const ProtobufCMessageDescriptor pspctl__v1__item_result__descriptor =
   "Pspctl__V1__ItemResult",
   "pspctl.v1",
   sizeof(Pspctl__V1__ItemResult),
-  4,
+  5,
   pspctl__v1__item_result__field_descriptors,
   pspctl__v1__item_result__field_indices_by_name,
   1,  pspctl__v1__item_result__number_ranges,
   (ProtobufCMessageInit) pspctl__v1__item_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__counts__field_descriptors[4] =
+static const ProtobufCFieldDescriptor pspctl__v1__counts__field_descriptors[5] =
 {
   {
     "items_received",
@@ -1734,17 +1895,30 @@ static const ProtobufCFieldDescriptor pspctl__v1__counts__field_descriptors[4] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pod_requests_without_object",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__Counts, pod_requests_without_object),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__counts__field_indices_by_name[] = {
   3,   /* field[3] = alerts */
   1,   /* field[1] = events_evaluated */
   0,   /* field[0] = items_received */
   2,   /* field[2] = items_rejected */
+  4,   /* field[4] = pod_requests_without_object */
 };
 static const ProtobufCIntRange pspctl__v1__counts__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__counts__descriptor =
 {
@@ -1754,7 +1928,7 @@ const ProtobufCMessageDescriptor pspctl__v1__counts__descriptor =
   "Pspctl__V1__Counts",
   "pspctl.v1",
   sizeof(Pspctl__V1__Counts),
-  4,
+  5,
   pspctl__v1__counts__field_descriptors,
   pspctl__v1__counts__field_indices_by_name,
   1,  pspctl__v1__counts__number_ranges,

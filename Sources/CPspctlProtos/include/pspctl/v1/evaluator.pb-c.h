@@ -21,6 +21,7 @@ typedef struct Pspctl__V1__RulesFiles Pspctl__V1__RulesFiles;
 typedef struct Pspctl__V1__RulesFile Pspctl__V1__RulesFile;
 typedef struct Pspctl__V1__LoadOptions Pspctl__V1__LoadOptions;
 typedef struct Pspctl__V1__LoadRuleSetResponse Pspctl__V1__LoadRuleSetResponse;
+typedef struct Pspctl__V1__RuleInfo Pspctl__V1__RuleInfo;
 typedef struct Pspctl__V1__ListRuleSetsRequest Pspctl__V1__ListRuleSetsRequest;
 typedef struct Pspctl__V1__ListRuleSetsResponse Pspctl__V1__ListRuleSetsResponse;
 typedef struct Pspctl__V1__RuleSetSummary Pspctl__V1__RuleSetSummary;
@@ -134,7 +135,8 @@ struct  Pspctl__V1__LoadRuleSetResponse
    */
   uint32_t rule_count;
   /*
-   * Loading warnings, as the CLI prints them (without a newline).
+   * Loading warnings, as the CLI prints them (without a newline and the `pspctl watch: ` prefix):
+   * `<file>: warning: <message>`.
    */
   size_t n_warnings;
   char **warnings;
@@ -142,10 +144,39 @@ struct  Pspctl__V1__LoadRuleSetResponse
    * True when the set was in the cache already (nothing was compiled).
    */
   protobuf_c_boolean already_cached;
+  /*
+   * Indexes into `warnings` of pspctl's own warnings (a file with no rules, an unknown key), which the
+   * CLI shows unless asked to be quiet; the others are Falco's, shown with `--verbose`.
+   */
+  size_t n_notable_warnings;
+  uint32_t *notable_warnings;
+  /*
+   * Non-empty when no enabled rule has source k8s_audit: the warning the CLI prints before reading.
+   */
+  char *no_k8s_audit_rules_warning;
+  /*
+   * Every loaded rule, in evaluation order (for per-rule statistics).
+   */
+  size_t n_rules;
+  Pspctl__V1__RuleInfo **rules;
 };
 #define PSPCTL__V1__LOAD_RULE_SET_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__load_rule_set_response__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Pspctl__V1__RuleInfo
+{
+  ProtobufCMessage base;
+  char *name;
+  /*
+   * The priority as written in the rules file (Falco's statistics key).
+   */
+  char *priority_spelling;
+};
+#define PSPCTL__V1__RULE_INFO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__rule_info__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Pspctl__V1__ListRuleSetsRequest
@@ -259,10 +290,16 @@ struct  Pspctl__V1__EvaluateStart
    * Render each alert's Falco JSON line (json_output) into Alert.json_line.
    */
   protobuf_c_boolean render_json;
+  /*
+   * Send only what a client printing the rendered lines needs: every Alert carries `rule` and the
+   * line(s) asked for by render_text / render_json, and nothing else (no priority, source, tags, time,
+   * output, output_fields, event_index). `pspctl watch --evaluator` sets it.
+   */
+  protobuf_c_boolean rendered_lines_only;
 };
 #define PSPCTL__V1__EVALUATE_START__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__evaluate_start__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, PSPCTL__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, PSPCTL__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0, 0 }
 
 
 struct  Pspctl__V1__EventBatch
@@ -333,17 +370,25 @@ struct  Pspctl__V1__ItemResult
   size_t n_alerts;
   Pspctl__V1__Alert **alerts;
   /*
-   * Non-empty when the item was rejected: the message the CLI prints for it. Then `alerts` is empty.
+   * Non-empty when the item was rejected: why, as the CLI's line error gives it after the quoted line
+   * (`Could not read k8s audit event line #N, "<line>": <error>, stopping`; the client knows N and the
+   * line). Then `alerts` holds only the alerts of the item's events before the one that failed (an
+   * EventList whose third event cannot be evaluated keeps the alerts of the first two, as the CLI prints).
    */
   char *error;
   /*
    * Number of events the item held (an EventList or array holds several).
    */
   uint32_t events;
+  /*
+   * Pod-creating requests of the item logged without their requestObject (audit level Metadata),
+   * counted only when a loaded rule reads pod specs: the rules could not judge them.
+   */
+  uint32_t pod_requests_without_object;
 };
 #define PSPCTL__V1__ITEM_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__item_result__descriptor) \
-    , 0, 0,NULL, (char *)protobuf_c_empty_string, 0 }
+    , 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Pspctl__V1__Counts
@@ -353,10 +398,14 @@ struct  Pspctl__V1__Counts
   uint64_t events_evaluated;
   uint64_t items_rejected;
   uint64_t alerts;
+  /*
+   * Sum of ItemResult.pod_requests_without_object.
+   */
+  uint64_t pod_requests_without_object;
 };
 #define PSPCTL__V1__COUNTS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__counts__descriptor) \
-    , 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0 }
 
 
 /*
@@ -530,6 +579,25 @@ Pspctl__V1__LoadRuleSetResponse *
                       const uint8_t       *data);
 void   pspctl__v1__load_rule_set_response__free_unpacked
                      (Pspctl__V1__LoadRuleSetResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Pspctl__V1__RuleInfo methods */
+void   pspctl__v1__rule_info__init
+                     (Pspctl__V1__RuleInfo         *message);
+size_t pspctl__v1__rule_info__get_packed_size
+                     (const Pspctl__V1__RuleInfo   *message);
+size_t pspctl__v1__rule_info__pack
+                     (const Pspctl__V1__RuleInfo   *message,
+                      uint8_t             *out);
+size_t pspctl__v1__rule_info__pack_to_buffer
+                     (const Pspctl__V1__RuleInfo   *message,
+                      ProtobufCBuffer     *buffer);
+Pspctl__V1__RuleInfo *
+       pspctl__v1__rule_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   pspctl__v1__rule_info__free_unpacked
+                     (Pspctl__V1__RuleInfo *message,
                       ProtobufCAllocator *allocator);
 /* Pspctl__V1__ListRuleSetsRequest methods */
 void   pspctl__v1__list_rule_sets_request__init
@@ -814,6 +882,9 @@ typedef void (*Pspctl__V1__LoadOptions_Closure)
 typedef void (*Pspctl__V1__LoadRuleSetResponse_Closure)
                  (const Pspctl__V1__LoadRuleSetResponse *message,
                   void *closure_data);
+typedef void (*Pspctl__V1__RuleInfo_Closure)
+                 (const Pspctl__V1__RuleInfo *message,
+                  void *closure_data);
 typedef void (*Pspctl__V1__ListRuleSetsRequest_Closure)
                  (const Pspctl__V1__ListRuleSetsRequest *message,
                   void *closure_data);
@@ -915,6 +986,7 @@ extern const ProtobufCMessageDescriptor pspctl__v1__rules_files__descriptor;
 extern const ProtobufCMessageDescriptor pspctl__v1__rules_file__descriptor;
 extern const ProtobufCMessageDescriptor pspctl__v1__load_options__descriptor;
 extern const ProtobufCMessageDescriptor pspctl__v1__load_rule_set_response__descriptor;
+extern const ProtobufCMessageDescriptor pspctl__v1__rule_info__descriptor;
 extern const ProtobufCMessageDescriptor pspctl__v1__list_rule_sets_request__descriptor;
 extern const ProtobufCMessageDescriptor pspctl__v1__list_rule_sets_response__descriptor;
 extern const ProtobufCMessageDescriptor pspctl__v1__rule_set_summary__descriptor;

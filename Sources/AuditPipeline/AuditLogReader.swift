@@ -3,24 +3,26 @@ import Foundation
 /// Reads a file (or standard input) line by line in large chunks. Memory stays bounded by the longest
 /// line accepted (`maxLineBytes`): a longer line is reported by its first bytes and skipped to its
 /// newline without being buffered whole, so an endless line (`/dev/zero`) cannot exhaust memory.
-final class AuditLogReader {
-    struct OpenError: Error, CustomStringConvertible {
-        var description: String
+public final class AuditLogReader {
+    public struct OpenError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// The default `--max-line-bytes`: far above any real audit event (the API server caps a request
     /// body at 3 MiB, and an event holds at most the request and response objects).
-    static let defaultMaxLineBytes = 64 << 20
+    public static let defaultMaxLineBytes = 64 << 20
 
     /// Whether standard input was closed when the process started (`Pspctl.main` records it before it
     /// opens anything, then puts /dev/null on descriptor 0 so no file it opens later lands there).
-    nonisolated(unsafe) static var standardInputWasClosed = false
+    nonisolated(unsafe) public static var standardInputWasClosed = false
 
     private let fd: Int32
     private let ownsDescriptor: Bool
-    let maxLineBytes: Int
+    public let maxLineBytes: Int
+    /// At most this many bytes of an overlong line are handed to `onOverlongLine`.
+    public static let overlongPrefix = 300
 
-    init(path: String, maxLineBytes: Int = AuditLogReader.defaultMaxLineBytes) throws {
+    public init(path: String, maxLineBytes: Int = AuditLogReader.defaultMaxLineBytes) throws {
         self.maxLineBytes = maxLineBytes
         if path == "-" {
             fd = Self.standardInputWasClosed ? -1 : 0
@@ -46,7 +48,7 @@ final class AuditLogReader {
     /// longer than `maxLineBytes` goes to `onOverlongLine` instead, with its first bytes (at most
     /// `overlongPrefix`) as soon as it is known to be too long; when that returns true the rest of the
     /// line is skipped and reading goes on after it.
-    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool,
+    public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool,
                      onOverlongLine: (_ prefix: UnsafeBufferPointer<UInt8>, _ lineNumber: Int) -> Bool,
                      onChunkEnd: () -> Void,
                      onReadError: (String) -> Void) {
@@ -54,7 +56,7 @@ final class AuditLogReader {
             onReadError("error reading the audit log: standard input is closed")
             return
         }
-        let overlongPrefix = 300
+        let overlongPrefix = Self.overlongPrefix
         var capacity = 1 << 20
         guard var base = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else {
             onReadError("error reading the audit log: out of memory")

@@ -1,0 +1,68 @@
+import Foundation
+import K8sAuditFields
+import RulesEngine
+
+/// A write buffer over a file descriptor (alerts can be many; one write per chunk, not per alert).
+public struct OutputBuffer {
+    public let fileDescriptor: Int32
+    private var buffer: [UInt8] = []
+
+    public init(fileDescriptor: Int32) {
+        self.fileDescriptor = fileDescriptor
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    public mutating func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        flushIfFull()
+    }
+
+    /// One alert line (with its newline), rendered straight into the buffer (flushed by `flushIfFull`).
+    public mutating func writeAlert(_ formatter: AlertFormatter, _ rule: borrowing CompiledRule, _ context: K8sEventContext) {
+        formatter.write(rule, context, to: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// A line received ready-made (a remote alert), with its newline.
+    public mutating func writeLine(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// Writes the buffer out once it holds 64 KiB (one write per chunk, not per alert).
+    public mutating func flushIfFull() {
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    public mutating func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer[offset...].withUnsafeBytes { Foundation.write(fileDescriptor, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A one-line live count on a terminal's stderr, redrawn at most twice a second.
+public struct ProgressLine {
+    private var lastDraw = ContinuousClock.now
+    private var drawn = false
+
+    public init() {}
+
+    public mutating func update(_ text: String) {
+        let now = ContinuousClock.now
+        guard now - lastDraw >= .milliseconds(500) else { return }
+        lastDraw = now
+        drawn = true
+        FileHandle.standardError.write(Data("\r\u{1B}[Kpspctl watch: \(text)".utf8))
+    }
+
+    public mutating func clear() {
+        guard drawn else { return }
+        drawn = false
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

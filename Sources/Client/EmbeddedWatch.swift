@@ -1,0 +1,76 @@
+import AuditPipeline
+import Foundation
+import RulesEngine
+
+/// `pspctl watch` without a server: reads the log and evaluates each line in this process, writing
+/// alerts as they are found. The reader, the item evaluator, the formatter and the messages are the
+/// shared pipeline's (`AuditPipeline`); the remote run differs only in where items are evaluated.
+struct EmbeddedWatch {
+    let evaluator: ItemEvaluator
+    let formatter: AlertFormatter
+    let keepGoing: Bool
+
+    private(set) var counts: PipelineCounts
+    /// The log could not be read to its end (exit status 2).
+    private(set) var readFailed = false
+    private var out = OutputBuffer(fileDescriptor: 1)
+    private var progress: ProgressLine?
+
+    /// `showProgress`: keep a live count on stderr (only worth it, and only done, on a terminal).
+    init(evaluator: ItemEvaluator, formatter: AlertFormatter, keepGoing: Bool, showProgress: Bool) {
+        self.evaluator = evaluator; self.formatter = formatter; self.keepGoing = keepGoing
+        counts = PipelineCounts(ruleCount: evaluator.engine.rules.count)
+        progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
+    }
+
+    /// Returns false when a bad line or a read error stopped the run (without --keep-going).
+    mutating func run(_ reader: AuditLogReader) -> Bool {
+        var stopped = false
+        reader.forEachLine { line, lineNumber in
+            counts.lines = lineNumber
+            let outcome = evaluator.evaluate(line) { index, rule, context, _ in
+                out.writeAlert(formatter, rule, context)
+                counts.alertsByRule[index] += 1
+            }
+            counts.add(outcome)
+            if let reason = outcome.rejection {
+                return reject(line: line, number: lineNumber, reason: reason)
+            }
+            out.flushIfFull()
+            return true
+        } onOverlongLine: { prefix, lineNumber in
+            counts.lines = lineNumber
+            counts.rejectedLines += 1
+            return reject(line: prefix, number: lineNumber,
+                          reason: WatchMessages.overlongLineReason(maxLineBytes: reader.maxLineBytes), truncated: true)
+        } onChunkEnd: {
+            out.flush()
+            progress?.update(WatchMessages.progress(counts))
+        } onReadError: { message in
+            out.flush()
+            progress?.clear()
+            FileHandle.standardError.write(Data(WatchMessages.readError(message).utf8))
+            readFailed = true
+            stopped = true
+        }
+        out.flush()
+        progress?.clear()
+        return !stopped && !(counts.rejectedLines > 0 && !keepGoing)
+    }
+
+    /// Prints a bad line's error (after the alerts of earlier lines); returns whether to continue.
+    private mutating func reject<Line: Collection>(line: Line, number: Int, reason: String, truncated: Bool = false) -> Bool
+    where Line.Element == UInt8 {
+        out.flush()
+        progress?.clear()
+        let message = WatchMessages.lineError(number: number, line: line, reason: reason, truncated: truncated,
+                                              keepGoing: keepGoing)
+        FileHandle.standardError.write(Data(message.utf8))
+        return keepGoing
+    }
+
+    func printSummary(verbose: Bool) {
+        let rules = evaluator.engine.rules.map { (name: $0.name, prioritySpelling: $0.prioritySpelling) }
+        FileHandle.standardError.write(Data(WatchMessages.summary(counts, rules: rules, verbose: verbose).utf8))
+    }
+}

@@ -1,0 +1,114 @@
+import GRPCKit
+import Logging
+import PspctlProtocol
+
+/// `pspctl.v1.Evaluator`: rule sets loaded once and cached by id (LRU), events streamed in, alerts
+/// streamed out. Every stream runs on its own task against an immutable, shared rule set, so concurrent
+/// streams use every core.
+public final class EvaluatorService: Sendable {
+    public struct Configuration: Sendable {
+        /// Rule sets kept loaded; the least recently used is dropped beyond it.
+        public var maxRuleSets: Int
+        public init(maxRuleSets: Int = 16) { self.maxRuleSets = maxRuleSets }
+    }
+
+    private let cache: RuleSetCache
+    private let logger: Logger
+
+    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "pspctl.evaluator")) {
+        cache = RuleSetCache(capacity: configuration.maxRuleSets)
+        self.logger = logger
+    }
+
+    /// Registers the four methods on `server`.
+    public func register(on server: Server) {
+        server.register(unary: MethodPath.loadRuleSet) { [self] request, context throws(RPCError) in
+            try loadRuleSet(request, context)
+        }
+        server.register(unary: MethodPath.listRuleSets) { [self] request, _ throws(RPCError) in
+            _ = try decode(PspctlV1.ListRuleSetsRequest.self, request)
+            return PspctlV1.ListRuleSetsResponse(ruleSets: cache.list().map(\.summary)).encoded()
+        }
+        server.register(unary: MethodPath.deleteRuleSet) { [self] request, _ throws(RPCError) in
+            let id = try decode(PspctlV1.DeleteRuleSetRequest.self, request).id
+            let deleted = cache.remove(id)
+            logger.info("rule set deleted", metadata: ["id": "\(id)", "deleted": "\(deleted)"])
+            return PspctlV1.DeleteRuleSetResponse(deleted: deleted).encoded()
+        }
+        server.register(bidirectionalStream: MethodPath.evaluate) { [self] stream, context throws(RPCError) in
+            try await evaluate(stream, context)
+        }
+    }
+
+    private func loadRuleSet(_ bytes: [UInt8], _ context: ServerContext) throws(RPCError) -> [UInt8] {
+        let request = try decode(PspctlV1.LoadRuleSetRequest.self, bytes)
+        let options = request.options ?? PspctlV1.LoadOptions()
+        switch request.source {
+        case nil:
+            throw RPCError(.invalidArgument, "LoadRuleSetRequest: set `compiled` or `files`")
+        case .compiled(let compiled)?:
+            let id = try CompiledRuleSetID.of(compiled, options: options)
+            if let cached = cache.get(id), cached.treeDigest == CompiledRuleSetID.treeDigest(compiled) {
+                var response = cached.loadResponse
+                response.alreadyCached = true
+                return response.encoded()
+            }
+            let set = try RuleSetLoader.load(compiled: compiled, options: options, id: id)
+            let cached = cache.insert(set)
+            guard cached.treeDigest == set.treeDigest else {
+                throw RPCError(.alreadyExists, "rule set \(id) is loaded with another compiled tree (DeleteRuleSet it first)")
+            }
+            logger.info("compiled rule set loaded", metadata: ["id": "\(id)", "rules": "\(set.loadResponse.ruleCount)"])
+            return cached.loadResponse.encoded()
+        case .files(let files)?:
+            let id = RuleSetID.of(files: files.files, options: options)
+            if let cached = cache.get(id) {
+                var response = cached.loadResponse
+                response.alreadyCached = true
+                return response.encoded()
+            }
+            let set: RuleSet
+            do {
+                set = try RuleSetLoader.load(files: files.files, options: options, id: id)
+            } catch {
+                if !error.warnings.isEmpty {
+                    let warnings = PspctlV1.LoadRuleSetResponse(
+                        warnings: error.warnings.map(\.text),
+                        notableWarnings: error.warnings.indices.filter { error.warnings[$0].isNotable }.map(UInt32.init))
+                    context.setTrailingMetadata(Metadata([.init(key: RuleSetLoader.warningsMetadataKey, value: warnings.encoded())]))
+                }
+                logger.info("rule set rejected", metadata: ["files": "\(files.files.count)"])
+                throw error.error
+            }
+            let cached = cache.insert(set)
+            logger.info("rule set loaded", metadata: ["id": "\(id)", "rules": "\(set.loadResponse.ruleCount)"])
+            return cached.loadResponse.encoded()
+        }
+    }
+
+    private func evaluate(_ stream: ServerStream, _ context: ServerContext) async throws(RPCError) {
+        guard let first = try await stream.receive() else { return }
+        guard case .start(let start)? = try decode(PspctlV1.EvaluateRequest.self, first).request else {
+            throw RPCError(.invalidArgument, "the first EvaluateRequest must be `start`")
+        }
+        guard let ruleSet = cache.get(start.ruleSetID) else {
+            throw RPCError(.notFound, "no rule set has id \"\(start.ruleSetID)\" (load it with LoadRuleSet)")
+        }
+        var session = try EvaluationSession(ruleSet: ruleSet, start: start)
+        while let message = try await stream.receive() {
+            guard case .batch(let batch)? = try decode(PspctlV1.EvaluateRequest.self, message).request else {
+                throw RPCError(.invalidArgument, "every EvaluateRequest after the first must be `batch`")
+            }
+            try await stream.send(session.evaluate(batch).encoded())
+        }
+        logger.debug("stream ended", metadata: ["peer": "\(context.peer)", "items": "\(session.counts.itemsReceived)"])
+    }
+
+    private func decode<M: ProtocolMessage>(_: M.Type, _ bytes: [UInt8]) throws(RPCError) -> M {
+        do {
+            return try M(decoding: bytes)
+        } catch {
+            throw RPCError(.invalidArgument, "cannot decode \(M.protoMessageName): \(error)")
+        }
+    }
+}

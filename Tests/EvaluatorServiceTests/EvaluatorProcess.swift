@@ -1,0 +1,32 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The real `EvaluatorService` binary (TestSupport's `ServiceProcess`); a start failure skips the test.
+typealias EvaluatorProcess = ServiceProcess
+
+extension ServiceProcess {
+    convenience init(arguments: [String] = []) throws {
+        do { try self.init("EvaluatorService", arguments: arguments) }
+        catch let failure as StartFailure { throw XCTSkip("\(failure)") }
+    }
+}
+
+/// Falco 0.31.1's own rules files and the CLI's fixtures.
+enum Inputs {
+    static let k8sAuditRules = Pspctl.falcoRulesFile("k8s_audit_rules.yaml")
+    static let falcoRules = Pspctl.falcoRulesFile("falco_rules.yaml")
+    static let cliFixtures = Pspctl.packageRoot.appendingPathComponent("Tests/CLITests/Fixtures")
+
+    static func requireFalcoRules() throws {
+        guard FileManager.default.fileExists(atPath: k8sAuditRules), FileManager.default.fileExists(atPath: falcoRules) else {
+            throw XCTSkip("Falco 0.31.1's rules files are not in ../shared/fixtures/falco-0.31.1/rules")
+        }
+    }
+
+    static func auditLogs() throws -> [String] {
+        let directory = cliFixtures.appendingPathComponent("k8s_audit_rules")
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".jsonl") }.sorted().map { directory.appendingPathComponent($0).path }
+    }
+}

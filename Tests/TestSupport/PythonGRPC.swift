@@ -1,0 +1,21 @@
+import Foundation
+
+/// The Python the independent gRPC clients run with: the first `python3` on PATH, when it imports grpcio,
+/// grpcio-tools, grpcio-health-checking and grpcio-reflection (scripts/install-deps.sh installs them).
+public enum PythonGRPC {
+    public static let missing = "Python grpcio, grpcio-tools, -health-checking, -reflection are not importable (scripts/install-deps.sh installs them)"
+
+    /// nil when there is no such Python.
+    public static func interpreter() -> URL? {
+        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+            .map { URL(fileURLWithPath: String($0)).appendingPathComponent("python3") }
+        guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else { return nil }
+        let probe = Process()
+        probe.executableURL = python
+        probe.arguments = ["-c", "import grpc, grpc_tools, grpc_health.v1, grpc_reflection.v1alpha"]
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return nil }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0 ? python : nil
+    }
+}

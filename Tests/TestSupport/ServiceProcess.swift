@@ -1,0 +1,105 @@
+import Foundation
+
+/// A real pspctl service binary (`ConverterService`, `EvaluatorService`) on a loopback port it picks
+/// (`--listen 127.0.0.1:0`); the port is read from its `listening on 127.0.0.1:PORT` log line. `stop()`
+/// (call it in tearDown) always ends it.
+public final class ServiceProcess: @unchecked Sendable {
+    public let process = Process()
+    public private(set) var port = 0
+    public var address: String { "127.0.0.1:\(port)" }
+
+    /// The service did not announce its port in time; `log` is what it wrote.
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var executable: String
+        public var log: String
+        public var description: String { "\(executable) did not announce its port; log: \(log)" }
+    }
+
+    // Invariant: `log` is touched under `lock` only.
+    private let lock = NSLock()
+    private var log = ""
+    private let sawPort = DispatchSemaphore(value: 0)
+    private let drained = DispatchSemaphore(value: 0)
+
+    /// The binary named `name` among the built products.
+    public static func executable(_ name: String) -> URL { Pspctl.productsDirectory.appendingPathComponent(name) }
+
+    public init(_ name: String, arguments: [String] = []) throws {
+        process.executableURL = Self.executable(name)
+        process.arguments = ["--listen", "127.0.0.1:0"] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let reader = errors.fileHandleForReading
+        DispatchQueue.global().async { [self] in
+            var announced = false
+            while true {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                let text = lock.withLock { () -> String in
+                    log += String(decoding: data, as: UTF8.self)
+                    return log
+                }
+                if !announced, let port = Self.port(in: text) {
+                    announced = true
+                    self.port = port
+                    sawPort.signal()
+                }
+            }
+            drained.signal()
+        }
+        guard sawPort.wait(timeout: .now() + 20) == .success else {
+            stop()
+            throw StartFailure(executable: name, log: logText)
+        }
+    }
+
+    /// Everything it logged so far.
+    public var logText: String { lock.withLock { log } }
+
+    static func port(in log: String) -> Int? {
+        guard let range = log.range(of: #"listening on 127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else { return nil }
+        return Int(log[range].split(separator: ":").last!)
+    }
+
+    /// Sends SIGTERM and waits up to `timeout` seconds; returns the exit status and the seconds it took
+    /// (nil when it had to be killed).
+    @discardableResult
+    public func terminate(timeout: Double = 10) -> (status: Int32, seconds: Double)? {
+        guard process.isRunning else { return (process.terminationStatus, 0) }
+        let start = Date()
+        process.terminate()
+        while process.isRunning, Date().timeIntervalSince(start) < timeout { usleep(10_000) }
+        guard !process.isRunning else {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        process.waitUntilExit()
+        _ = drained.wait(timeout: .now() + 5)
+        return (process.terminationStatus, Date().timeIntervalSince(start))
+    }
+
+    /// SIGTERM, then what is wrong with how it stopped (nil when it exited 0 within `seconds`, having
+    /// logged ServiceRuntime's shutdown and `stopped`).
+    public func problemStoppingOnSIGTERM(within seconds: Double = 3) -> String? {
+        guard let outcome = terminate(timeout: 10) else { return "it had to be killed; log: \(logText)" }
+        if outcome.status != 0 { return "exit status \(outcome.status); log: \(logText)" }
+        if outcome.seconds >= seconds { return "it took \(outcome.seconds) s; log: \(logText)" }
+        for line in ["msg=\"received SIGTERM, shutting down\"", "msg=stopped"] where !logText.contains(line) {
+            return "no \(line) in the log: \(logText)"
+        }
+        return nil
+    }
+
+    /// SIGKILL, as a crash would end it.
+    public func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    public func stop() {
+        if process.isRunning { terminate(timeout: 5) }
+    }
+}
