@@ -2,11 +2,12 @@
 # Installs the Debian packages pspctl builds and tests with (only those missing), and the Python
 # gRPC modules the interop tests use as an independent implementation (only those missing).
 set -euo pipefail
+# time: GNU time measures a child's peak memory in the hardening tests (MeasuredRun).
 # python3: scripts/fuzz.sh makes the fuzz seed corpora with it (fuzz/make_seeds.py). The sanitizer and
 # libFuzzer runtimes come with the Swift toolchain (/opt/swift/usr/lib/swift/clang/lib/linux:
 # libclang_rt.asan, libclang_rt.fuzzer; llvm-symbolizer in /opt/swift/usr/bin), so no package is needed
 # for them.
-packages=(libyaml-dev pkg-config jq python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
+packages=(libyaml-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -3,9 +3,14 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs a child process the way `Pspctl.run` does, but reaps it itself (`wait4`) so the test learns that
-/// child's own peak resident memory and wall time, and kills it when it outlives a time limit. Hardening
-/// tests use it to assert "bounded time and memory" on hostile inputs.
+/// Runs a child process the way `Pspctl.run` does, but learns that child's own peak resident memory and
+/// wall time, and kills it when it outlives a time limit. Hardening tests use it to assert "bounded time
+/// and memory" on hostile inputs.
+///
+/// The peak is measured by GNU time (`/usr/bin/time`, Debian's `time`), which forks the child from its own
+/// small process: Linux carries the high-water mark of the address space a process had before `exec` into
+/// its `ru_maxrss`, so a child spawned straight from the test process (vfork shares its memory) would
+/// report the test process's own peak — hundreds of MB under AddressSanitizer.
 public enum MeasuredRun {
     public struct Result: Sendable {
         public var status: Int32
@@ -48,15 +53,26 @@ public enum MeasuredRun {
         posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let timeFile = try temporaryOutput()
+        defer { unlink(timeFile) }
+        let measurer = "/usr/bin/time"
+        let measured = FileManager.default.isExecutableFile(atPath: measurer)
+        let command = measured ? [measurer, "-f", "%M %x", "-o", timeFile, executable] + arguments : [executable] + arguments
+        let argv = command.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        // Its own process group, so that a timeout kills the measured child too.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
         let start = Date()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
         guard spawned == 0 else {
             throw NSError(domain: "MeasuredRun", code: Int(spawned),
-                          userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable): \(String(cString: strerror(spawned)))"])
+                          userInfo: [NSLocalizedDescriptionKey: "cannot start \(command[0]): \(String(cString: strerror(spawned)))"])
         }
         var status: Int32 = 0
         var usage = rusage()
@@ -67,18 +83,35 @@ public enum MeasuredRun {
             if reaped < 0 && errno != EINTR { break }
             if Date().timeIntervalSince(start) > timeLimit, !timedOut {
                 timedOut = true
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
             }
             usleep(5_000)
         }
         let seconds = Date().timeIntervalSince(start)
-        let exited = (status & 0x7f) == 0
+        var exited = (status & 0x7f) == 0
+        var exitStatus = exited ? (status >> 8) & 0xff : -1
+        var signal: Int32? = exited ? nil : status & 0x7f
+        var peakKB = Int(usage.ru_maxrss)
+        if measured, exited {
+            // "%M %x" (peak KB, exit status), after "Command terminated by signal N" when a signal ended it.
+            let report = ((try? String(contentsOfFile: timeFile, encoding: .utf8)) ?? "").split(separator: "\n")
+            if let last = report.last?.split(separator: " "), last.count == 2, let kb = Int(last[0]), let code = Int32(last[1]) {
+                peakKB = kb
+                exitStatus = code
+            }
+            if let line = report.first(where: { $0.hasPrefix("Command terminated by signal ") }),
+               let number = Int32(line.dropFirst("Command terminated by signal ".count)) {
+                exited = false
+                exitStatus = -1
+                signal = number
+            }
+        }
         return Result(
-            status: exited ? (status >> 8) & 0xff : -1,
-            signal: exited ? nil : status & 0x7f,
+            status: exitStatus,
+            signal: signal,
             stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "",
-            peakRSSBytes: Int(usage.ru_maxrss) * 1024,
+            peakRSSBytes: peakKB * 1024,
             seconds: seconds,
             timedOut: timedOut)
     }
