@@ -61,7 +61,7 @@ public final class EvaluatorService: Sendable {
             logger.info("compiled rule set loaded", metadata: ["id": "\(id)", "rules": "\(set.loadResponse.ruleCount)"])
             return cached.loadResponse.encoded()
         case .files(let files)?:
-            let id = RuleSetID.of(files: files.files, options: options)
+            let id = try RuleSetID.of(files: files.files, options: options)
             if let cached = cache.get(id) {
                 var response = cached.loadResponse
                 response.alreadyCached = true

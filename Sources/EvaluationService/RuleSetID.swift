@@ -3,27 +3,11 @@ import Crypto
 import GRPCKit
 import PspctlProtocol
 
-/// The id of a rule set loaded from rules files: the SHA-256 (hex) of a canonical form of everything
-/// that decides what is compiled: the load options, then every file's name and text in load order, each
-/// length-prefixed so no two different inputs share a form.
+/// The id of a rule set loaded from rules files: `RuleSetIdentity`'s content address of the files' names
+/// and texts in load order and of the load options.
 enum RuleSetID {
-    static func of(files: [PspctlV1.RulesFile], options: PspctlV1.LoadOptions) -> String {
-        var hasher = SHA256()
-        func add(_ bytes: some Collection<UInt8>) {
-            var length = UInt64(bytes.count).bigEndian
-            withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-            hasher.update(data: Array(bytes))
-        }
-        add("pspctl.v1.RulesFiles".utf8)
-        add("min_priority=\(options.minPriority.rawValue);iso8601_time=\(options.iso8601Time)".utf8)
-        for file in files {
-            add(file.name.utf8)
-            add(file.yaml.utf8)
-        }
-        return hasher.finalize().map { byte in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]], as: UTF8.self)
-        }.joined()
+    static func of(files: [PspctlV1.RulesFile], options: PspctlV1.LoadOptions) throws(RPCError) -> String {
+        RuleSetIdentity.id(rulesFiles: files.map(\.yaml), names: files.map(\.name), options: try options.engineOptions())
     }
 }
 
