@@ -180,6 +180,12 @@ final class CallHandle: @unchecked Sendable {
 
     func cancel() { _ = grpc_call_cancel(call, nil) }
 
+    /// Ends the call at once with `code` and `message` as its status (the server side sends them
+    /// to the client).
+    func cancel(_ code: StatusCode, _ message: String) {
+        _ = grpc_call_cancel_with_status(call, grpc_status_code(rawValue: code.rawValue), message, nil)
+    }
+
     var peer: String {
         guard let text = grpc_call_get_peer(call) else { return "" }
         defer { gpr_free(text) }

@@ -18,7 +18,13 @@ final class ChannelArguments {
         return pointer
     }
 
+    /// A key set twice keeps its last value (the core would read the first).
+    private func removeExisting(_ key: String) {
+        args.removeAll { String(cString: $0.key) == key }
+    }
+
     func set(_ key: String, _ value: Int) {
+        removeExisting(key)
         var arg = grpc_arg()
         arg.type = GRPC_ARG_INTEGER
         arg.key = copy(key)
@@ -27,6 +33,7 @@ final class ChannelArguments {
     }
 
     func set(_ key: String, _ value: String) {
+        removeExisting(key)
         var arg = grpc_arg()
         arg.type = GRPC_ARG_STRING
         arg.key = copy(key)
@@ -40,6 +47,14 @@ final class ChannelArguments {
         set("grpc.keepalive_timeout_ms", milliseconds(keepalive.timeout))
         set("grpc.keepalive_permit_without_calls", keepalive.permitWithoutCalls ? 1 : 0)
         set("grpc.http2.max_pings_without_data", 0)
+    }
+
+    /// The server's policy for its clients' pings (see `PingPolicy`).
+    func setPingPolicy(_ policy: PingPolicy?) {
+        guard let policy else { return }
+        set("grpc.http2.min_ping_interval_without_data_ms", milliseconds(policy.minInterval))
+        set("grpc.http2.max_ping_strikes", policy.maxStrikes)
+        set("grpc.keepalive_permit_without_calls", policy.permitWithoutCalls ? 1 : 0)
     }
 
     func withUnsafeArgs<T>(_ body: (UnsafePointer<grpc_channel_args>) -> T) -> T {

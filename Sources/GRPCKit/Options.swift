@@ -6,18 +6,33 @@ public struct ServerOptions: Sendable {
     /// Larger incoming messages fail the call with RESOURCE_EXHAUSTED (the core's default is 4 MiB).
     public var maxReceiveMessageBytes: Int?
     public var maxSendMessageBytes: Int?
-    /// HTTP/2 streams per connection.
+    /// HTTP/2 streams per connection (the core's `grpc.max_concurrent_streams`): streams beyond it
+    /// *wait* in the client; nothing is refused. For a server-wide bound that refuses, see
+    /// `maxConcurrentCalls`.
     public var maxConcurrentStreams: Int?
+    /// The server's own keepalive pings.
     public var keepalive: Keepalive?
+    /// Which client pings the server accepts; nil keeps the core's defaults (a client pinging more
+    /// often than every 5 minutes without data gets GOAWAY `too_many_pings` after two such pings).
+    public var pingPolicy: PingPolicy?
     /// Responses a streaming handler may have queued or in flight before `send` suspends.
     public var sendQueueCapacity: Int
     /// Requests read ahead of a streaming handler; 0 reads only when the handler asks.
     public var receivePrefetch: Int
+    /// Calls (streams and unary calls) running at once, server-wide: a call beyond it is refused at
+    /// once with RESOURCE_EXHAUSTED, before its handler runs or any of its messages is read. A call
+    /// counts from its arrival until its handler returned and its end was seen. nil: no bound.
+    public var maxConcurrentCalls: Int?
+    /// Methods ("/package.Service/Method") always admitted: never counted against
+    /// `maxConcurrentCalls`, and still served while the server drains at shutdown (health checks).
+    public var alwaysAdmittedMethods: Set<String>
 
     public init(listen: String = "127.0.0.1:0", credentials: ServerCredentials = .insecure,
                 maxReceiveMessageBytes: Int? = nil, maxSendMessageBytes: Int? = nil,
                 maxConcurrentStreams: Int? = nil, keepalive: Keepalive? = nil,
-                sendQueueCapacity: Int = 8, receivePrefetch: Int = 0) {
+                sendQueueCapacity: Int = 8, receivePrefetch: Int = 0,
+                maxConcurrentCalls: Int? = nil, alwaysAdmittedMethods: Set<String> = [],
+                pingPolicy: PingPolicy? = nil) {
         self.listen = listen
         self.credentials = credentials
         self.maxReceiveMessageBytes = maxReceiveMessageBytes
@@ -26,6 +41,30 @@ public struct ServerOptions: Sendable {
         self.keepalive = keepalive
         self.sendQueueCapacity = sendQueueCapacity
         self.receivePrefetch = receivePrefetch
+        self.maxConcurrentCalls = maxConcurrentCalls
+        self.alwaysAdmittedMethods = alwaysAdmittedMethods
+        self.pingPolicy = pingPolicy
+    }
+}
+
+/// Which HTTP/2 pings from clients a server accepts (gRPC core 1.51, chttp2 `frame_ping.cc`): a ping
+/// that arrives sooner than `minInterval` after the previous one, with no data or headers sent by
+/// the server in between, is a strike; a connection without calls counts its pings against two hours
+/// unless `permitWithoutCalls`; after `maxStrikes` strikes the server sends GOAWAY `too_many_pings`
+/// and closes the connection. Set it below the keepalive interval of the clients you serve.
+public struct PingPolicy: Sendable {
+    /// `grpc.http2.min_ping_interval_without_data_ms`; the core's default is 5 minutes.
+    public var minInterval: Duration
+    /// `grpc.http2.max_ping_strikes`; 0 tolerates any number; the core's default is 2.
+    public var maxStrikes: Int
+    /// `grpc.keepalive_permit_without_calls`: accept (and send) keepalive pings on connections
+    /// without calls.
+    public var permitWithoutCalls: Bool
+
+    public init(minInterval: Duration, maxStrikes: Int = 2, permitWithoutCalls: Bool = true) {
+        self.minInterval = minInterval
+        self.maxStrikes = maxStrikes
+        self.permitWithoutCalls = permitWithoutCalls
     }
 }
 

@@ -1,4 +1,9 @@
 import CGRPC
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Answers one unary call: the request message in, the response message out.
 public typealias UnaryHandler = @Sendable (_ request: [UInt8], _ context: ServerContext) async throws(RPCError) -> [UInt8]
@@ -34,15 +39,43 @@ public final class Server: Sendable {
 
     public func start() throws(RPCError) { try core.start() }
 
-    /// Stops accepting calls, lets calls in flight finish for up to `grace`, then cancels the rest
-    /// (their peers see UNAVAILABLE or CANCELLED) and frees the server. Returns once all of that is done.
-    public func shutdown(grace: Duration = .seconds(10)) async {
+    /// Drains the server, then frees it; returns once all of that is done:
+    ///
+    /// 1. from now on a call that arrives is refused at once with UNAVAILABLE ("the server is
+    ///    shutting down"), except calls to `alwaysAdmittedMethods` (health checks keep answering);
+    /// 2. streams in flight stop reading requests: a handler still receives the requests already
+    ///    read ahead (at most `receivePrefetch`), answers them, and then `receive` throws UNAVAILABLE
+    ///    (nil if the client had already half-closed); unary calls in flight run to their end;
+    /// 3. calls still running once `grace` has passed are cancelled with UNAVAILABLE, "the server is
+    ///    shutting down" (their handlers see cancellation);
+    /// 4. the core server shuts down (GOAWAY to every client) and is freed.
+    @discardableResult
+    public func shutdown(grace: Duration = .seconds(10)) async -> ShutdownReport {
+        let deadline = ContinuousClock.now + grace
+        let drained = core.beginDraining()
+        await core.waitForAdmittedCalls(until: deadline)
+        let cancelled = core.cancelAdmittedCalls()
         core.beginShutdown()
-        if await !core.shutdownComplete.wait(until: .now + grace) {
+        // Always-admitted calls (a health check) get what is left of the grace, at least a moment.
+        if await !core.shutdownComplete.wait(until: max(deadline, .now + .milliseconds(100))) {
             core.cancelAllCalls()
             _ = await core.shutdownComplete.wait()
         }
         _ = await core.queue.drained.wait()
+        return ShutdownReport(callsInFlight: drained, callsCancelled: cancelled)
+    }
+}
+
+/// What a shutdown found and did.
+public struct ShutdownReport: Sendable, Equatable {
+    /// Admitted calls running when the shutdown began.
+    public var callsInFlight: Int
+    /// Those still running when the grace period ended, cancelled with UNAVAILABLE.
+    public var callsCancelled: Int
+
+    public init(callsInFlight: Int, callsCancelled: Int) {
+        self.callsInFlight = callsInFlight
+        self.callsCancelled = callsCancelled
     }
 }
 
@@ -63,6 +96,11 @@ final class ServerCore: @unchecked Sendable {
     private var started = false
     private var stopping = false
     private var destroyed = false
+    /// Set when a shutdown begins: new calls are refused, admitted streams stop reading.
+    private var draining = false
+    /// Admitted calls (not `alwaysAdmittedMethods`) from arrival until their handler returned and
+    /// their end was seen; `maxConcurrentCalls` bounds their number.
+    private var admitted: [ObjectIdentifier: StreamCore] = [:]
     let shutdownComplete = Flag()
 
     /// Calls the core may announce at once (each is one pending grpc_server_request_call).
@@ -76,6 +114,7 @@ final class ServerCore: @unchecked Sendable {
         if let bytes = options.maxSendMessageBytes { arguments.set("grpc.max_send_message_length", bytes) }
         if let streams = options.maxConcurrentStreams { arguments.set("grpc.max_concurrent_streams", streams) }
         arguments.setKeepalive(options.keepalive)
+        arguments.setPingPolicy(options.pingPolicy)
         // A port already in use is an error, not a second server sharing it.
         arguments.set("grpc.so_reuseport", 0)
         server = arguments.withUnsafeArgs { grpc_server_create($0, nil) }
@@ -129,11 +168,58 @@ final class ServerCore: @unchecked Sendable {
         let stream = StreamCore(call: call, side: .server, sendCapacity: options.sendQueueCapacity, prefetch: prefetch)
         let context = ServerContext(method: method, peer: call.peer, deadline: incoming.deadline,
                                     requestMetadata: Metadata(UnsafePointer(incoming.metadata)), stream: stream)
-        ServerCallDriver(context: context, stream: stream, isStopping: { [self] in lock.withLock { stopping } })
+        let (refusal, onEnd) = admit(method, stream)
+        ServerCallDriver(context: context, stream: stream, isStopping: { [self] in lock.withLock { stopping || draining } },
+                         refusal: refusal, onEnd: onEnd)
             .run(handler)
     }
 
+    /// The admission check, before anything of the call is read: while draining, UNAVAILABLE; at
+    /// `maxConcurrentCalls`, RESOURCE_EXHAUSTED; else the call counts until `onEnd` runs.
+    private func admit(_ method: String, _ stream: StreamCore) -> (refusal: RPCError?, onEnd: @Sendable () -> Void) {
+        if options.alwaysAdmittedMethods.contains(method) { return (nil, {}) }
+        let id = ObjectIdentifier(stream)
+        let refusal: RPCError? = lock.withLock {
+            if draining || stopping { return .unavailable }
+            if let limit = options.maxConcurrentCalls, admitted.count >= limit {
+                return RPCError(.resourceExhausted, "the server is at its limit of \(limit) concurrent calls; try again later")
+            }
+            admitted[id] = stream
+            return nil
+        }
+        if refusal != nil { return (refusal, {}) }
+        return (nil, { [weak self] in self?.lock.withLock { _ = self?.admitted.removeValue(forKey: id) } })
+    }
+
+    /// Admitted calls running now.
+    var admittedCallCount: Int { lock.withLock { admitted.count } }
+
     // MARK: shutdown
+
+    /// Refuses new calls from now on and stops every admitted stream reading; the number of
+    /// admitted calls running.
+    func beginDraining() -> Int {
+        let streams: [StreamCore] = lock.withLock {
+            draining = true
+            return Array(admitted.values)
+        }
+        streams.forEach { $0.drain() }
+        return streams.count
+    }
+
+    /// Waits until no admitted call runs, or `deadline`.
+    func waitForAdmittedCalls(until deadline: ContinuousClock.Instant) async {
+        while admittedCallCount > 0, ContinuousClock.now < deadline {
+            do { try await Task.sleep(for: .milliseconds(2)) } catch { usleep(2000) }
+        }
+    }
+
+    /// Cancels every admitted call still running with UNAVAILABLE; how many there were.
+    func cancelAdmittedCalls() -> Int {
+        let streams: [StreamCore] = lock.withLock { Array(admitted.values) }
+        for stream in streams { stream.call.cancel(.unavailable, RPCError.unavailable.message) }
+        return streams.count
+    }
 
     /// grpc_server_shutdown_and_notify (once): no new calls; the notification comes when calls are done.
     func beginShutdown() {

@@ -75,9 +75,14 @@ struct ServerCallDriver {
     let context: ServerContext
     let stream: StreamCore
     let isStopping: @Sendable () -> Bool
+    /// The admission check refused the call: it ends at once with this status, no handler runs.
+    let refusal: RPCError?
+    /// Runs once the handler returned (or will never run) and the call's end was seen.
+    let onEnd: @Sendable () -> Void
 
     func run(_ handler: MethodHandler?) {
         let context = self.context, stream = self.stream, isStopping = self.isStopping
+        let ending = CallEnding(onEnd)
         // The stream keeps these closures: they must not retain the context, which retains the stream.
         let deadline = context.deadline
         stream.observeCancellation(reason: {
@@ -87,19 +92,29 @@ struct ServerCallDriver {
         }, { [weak context] in context?.cancelHandler() })
         let close = Batch()
         close.addReceiveCloseOnServer()
-        stream.call.start(close) { batch, success in
+        if !stream.call.start(close, onComplete: { batch, success in
             stream.serverCallClosed(wasCancelled: batch.serverSawCancellation || !success)
+            ending.partEnded()
+        }) {
+            ending.partEnded()
+        }
+        if let refusal {
+            stream.finish(.status(refusal.code, refusal.message, message: nil))
+            ending.partEnded()
+            return
         }
         switch handler {
         case nil:
             stream.finish(.status(.unimplemented, "Method not found: \(context.method)", message: nil))
+            ending.partEnded()
         case let .unary(handler)?:
             let request = Batch()
             request.addReceiveMessage()
-            stream.call.start(request) { batch, success in
-                guard success else { return }
+            let started = stream.call.start(request) { batch, success in
+                guard success else { ending.partEnded(); return }
                 guard let message = batch.receivedMessage else {
                     stream.finish(.status(.internalError, "the request message is missing", message: nil))
+                    ending.partEnded()
                     return
                 }
                 context.attach(Task {
@@ -110,8 +125,10 @@ struct ServerCallDriver {
                         stream.finish(.status(error.code, error.message, message: nil))
                     }
                     context.handlerFinished()
+                    ending.partEnded()
                 })
             }
+            if !started { ending.partEnded() }
         case let .bidirectional(handler)?:
             stream.startReadingAhead()
             context.attach(Task {
@@ -122,7 +139,27 @@ struct ServerCallDriver {
                     stream.finish(.status(error.code, error.message, message: nil))
                 }
                 context.handlerFinished()
+                ending.partEnded()
             })
         }
+    }
+}
+
+/// Runs `onEnd` once both parts of a call ended: its handler (or the decision that none runs) and
+/// the call itself (RECV_CLOSE_ON_SERVER).
+private final class CallEnding: @unchecked Sendable {
+    // Invariant: `parts` is touched under `lock` only.
+    private let lock = Lock()
+    private var parts = 2
+    private let onEnd: @Sendable () -> Void
+
+    init(_ onEnd: @escaping @Sendable () -> Void) { self.onEnd = onEnd }
+
+    func partEnded() {
+        let last = lock.withLock { () -> Bool in
+            parts -= 1
+            return parts == 0
+        }
+        if last { onEnd() }
     }
 }

@@ -40,6 +40,9 @@ final class StreamCore: @unchecked Sendable {
     private var receiving = false
     private var receiveEnded = false
     private var receiver: UnsafeContinuation<Result<[UInt8]?, RPCError>, Never>?
+    /// Server side, at shutdown: no request is read any more; those already read ahead are still
+    /// handed out, then `receive` throws UNAVAILABLE (sending goes on as usual).
+    private var draining = false
 
     // The end of the call: server side, set when it was cancelled; client side, the final status.
     private var cancelled: RPCError?
@@ -217,6 +220,7 @@ final class StreamCore: @unchecked Sendable {
             return .success(message)
         }
         if let cancelled { return .failure(cancelled) }
+        if draining && !receiveEnded { return .failure(.unavailable) }
         guard receiveEnded else { return nil }
         switch side {
         case .server: return .success(nil)
@@ -226,7 +230,7 @@ final class StreamCore: @unchecked Sendable {
 
     /// Starts a RECV_MESSAGE if a reader waits, or to keep `prefetch` messages read ahead.
     func pumpReceivesLocked() {
-        guard !receiving, !receiveEnded, cancelled == nil else { return }
+        guard !receiving, !receiveEnded, !draining, cancelled == nil else { return }
         guard receiver != nil || received.count < prefetch else { return }
         let batch = Batch()
         batch.addReceiveMessage()
@@ -247,7 +251,8 @@ final class StreamCore: @unchecked Sendable {
         receiving = false
         var observer: (@Sendable () -> Void)?
         if let message {
-            received.append(message)
+            // A request that arrives once draining began is not read: it stays unanswered.
+            if !draining { received.append(message) }
         } else {
             receiveEnded = true
             if !success { observer = cancelLocked() }
@@ -285,6 +290,18 @@ final class StreamCore: @unchecked Sendable {
     }
 
     var isCancelled: Bool { lock.withLock { cancelled != nil } }
+
+    /// Server side, at shutdown: stop reading requests. The requests already read ahead are still
+    /// received; after them (or at once, for a handler waiting with none left) `receive` throws
+    /// UNAVAILABLE, "the server is shutting down", unless the client had already half-closed.
+    func drain() {
+        lock.lock()
+        guard side == .server, !draining else { lock.unlock(); return }
+        draining = true
+        let delivered = deliverLocked()
+        lock.unlock()
+        if let (continuation, result) = delivered { continuation.resume(returning: result) }
+    }
 
     /// Client side: RECV_STATUS_ON_CLIENT completed.
     func clientStatusArrived(_ status: RPCStatus) {
