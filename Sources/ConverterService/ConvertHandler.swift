@@ -3,25 +3,42 @@ import GRPCKit
 import Logging
 import PspctlProtocol
 import RuleSetWire
+import ServiceRuntime
 
 /// `pspctl.v1.Converter/Convert`: ConvertRequest → ConversionService → CompiledRuleSet. Undecodable
 /// bytes, a request without a policy and every conversion error are INVALID_ARGUMENT, the last with
-/// exactly the message `pspctl convert` prints.
+/// exactly the message `pspctl convert` prints. A conversion that outlives the sooner of the client's
+/// deadline and `deadline` (`--convert-deadline`) ends with DEADLINE_EXCEEDED; the conversions running
+/// at once, abandoned ones included, are bounded by `work`.
 enum ConvertHandler {
-    static func register(on server: Server, logger: Logger) {
+    static func register(on server: Server, deadlineSeconds: Double, work: DeadlineWork, logger: Logger) {
+        let deadline = Duration.milliseconds(Int64((deadlineSeconds * 1000).rounded()))
+        let limit = deadlineSeconds == deadlineSeconds.rounded() ? "\(Int(deadlineSeconds)) s" : "\(deadlineSeconds) s"
         server.register(unary: MethodPath.convert) { bytes, context throws(RPCError) in
             let message: PspctlV1.ConvertRequest
             do { message = try PspctlV1.ConvertRequest(decoding: bytes) }
             catch { throw RPCError(.invalidArgument, "the request is not a pspctl.v1.ConvertRequest: \(error)") }
-            do throws(ConversionError) {
-                let result = try ConversionService.convert(ConvertWire.conversionRequest(message))
-                logger.debug("converted", metadata: ["peer": "\(context.peer)", "id": "\(result.id)",
-                                                     "rules": "\(result.ruleSet.rules.count)"])
-                return ConvertWire.compiledRuleSet(result).encoded()
+            let serverDeadline = ContinuousClock.now + deadline
+            let effective = min(context.deadline ?? serverDeadline, serverDeadline)
+            let request: ConversionRequest
+            do throws(ConversionError) { request = try ConvertWire.conversionRequest(message) }
+            catch { throw RPCError(.invalidArgument, error.message) }
+            let result: ConversionResult
+            do throws(RPCError) {
+                result = try await work.run(until: effective, expired: "the conversion took longer than its deadline (the server's is \(limit), --convert-deadline)") { () throws(RPCError) in
+                    do throws(ConversionError) {
+                        return try ConversionService.convert(request)
+                    } catch {
+                        throw RPCError(.invalidArgument, error.message)
+                    }
+                }
             } catch {
-                logger.debug("conversion refused", metadata: ["peer": "\(context.peer)", "error": "\(error.message)"])
-                throw RPCError(.invalidArgument, error.message)
+                logger.debug("conversion refused", metadata: ["peer": "\(context.peer)", "error": "\(error.message)", "code": "\(error.code)"])
+                throw error
             }
+            logger.debug("converted", metadata: ["peer": "\(context.peer)", "id": "\(result.id)",
+                                                 "rules": "\(result.ruleSet.rules.count)"])
+            return ConvertWire.compiledRuleSet(result).encoded()
         }
     }
 }

@@ -17,12 +17,20 @@ struct ConverterServiceCommand: ServiceCommand {
         INVALID_ARGUMENT with the message `pspctl convert` prints. The server also serves \
         grpc.health.v1.Health and server reflection (grpc.reflection.v1alpha).
 
-        Logs are key=value lines on stderr. SIGINT or SIGTERM: health turns NOT_SERVING, calls in flight \
-        get --grace seconds, exit 0. Exit 2 on bad usage or when the address cannot be bound.
+        A Convert that runs longer than the sooner of the client's deadline and --convert-deadline ends \
+        with DEADLINE_EXCEEDED. Limits: --max-message-bytes bounds a message (RESOURCE_EXHAUSTED above); \
+        --max-concurrent-streams bounds the calls running at once, and the conversions still running \
+        after their deadline count against it too (one more is refused with RESOURCE_EXHAUSTED; health \
+        checks never are).
+
+        Logs are key=value lines on stderr. SIGINT or SIGTERM: health turns NOT_SERVING at once, new \
+        calls are refused with UNAVAILABLE, calls in flight get --shutdown-grace seconds to finish (then \
+        are cancelled with UNAVAILABLE), exit 0. Exit 2 on bad usage or when the address cannot be bound.
 
         Examples:
           ConverterService
           ConverterService --listen 0.0.0.0:50051 --log-level debug
+          ConverterService --convert-deadline 10 --max-concurrent-streams 16
           pspctl convert --psp-path psp.yaml --rules-path rules.yaml --converter 127.0.0.1:50051
         """)
 
@@ -31,8 +39,21 @@ struct ConverterServiceCommand: ServiceCommand {
 
     @OptionGroup var service: ServiceOptions
 
+    @Option(name: .customLong("convert-deadline"),
+            help: ArgumentHelp("Seconds a Convert may run (the client's deadline applies when sooner); then DEADLINE_EXCEEDED.",
+                               valueName: "seconds"))
+    var convertDeadline: Double = 30
+
+    func validate() throws {
+        guard convertDeadline.isFinite, convertDeadline >= 0.001, convertDeadline <= 86_400 else {
+            throw ValidationError("--convert-deadline must be a number of seconds from 0.001 to 86400, not \(convertDeadline)")
+        }
+    }
+
     func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws {
-        ConvertHandler.register(on: server, logger: logger)
+        ConvertHandler.register(on: server, deadlineSeconds: convertDeadline,
+                                work: DeadlineWork(maxRunning: service.limits.maxConcurrentStreams, what: "conversions"),
+                                logger: logger)
     }
 
     static func main() { ServiceMain.main(Self.self) }

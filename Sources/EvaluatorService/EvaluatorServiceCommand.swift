@@ -18,12 +18,23 @@ struct EvaluatorServiceCommand: ServiceCommand {
         --max-rule-sets). Evaluate streams k8s audit events in and every item's alerts or error out, in \
         order. The server also serves grpc.health.v1.Health and server reflection (grpc.reflection.v1alpha).
 
-        Logs are key=value lines on stderr. SIGINT or SIGTERM: health turns NOT_SERVING, calls in flight \
-        get --grace seconds, exit 0. Exit 2 on bad usage or when the address cannot be bound.
+        Limits: --max-message-bytes bounds a message (RESOURCE_EXHAUSTED above); --max-concurrent-streams \
+        bounds the calls running at once (one more is refused at once with RESOURCE_EXHAUSTED; health \
+        checks never are); --stream-window bounds what one stream buffers, so a stream holds at most \
+        (2 × window + 2) × --max-message-bytes of messages. Keepalive: the server pings idle \
+        connections every --keepalive-interval seconds and accepts clients' pings every \
+        --min-client-ping-interval seconds (pspctl pings every 10 s).
+
+        Logs are key=value lines on stderr. SIGINT or SIGTERM: health turns NOT_SERVING at once, new \
+        calls are refused with UNAVAILABLE, each Evaluate stream answers the batches it has already \
+        read and ends with UNAVAILABLE ("the server is shutting down"); what still runs after \
+        --shutdown-grace seconds is cancelled; exit 0. Exit 2 on bad usage or when the address cannot \
+        be bound.
 
         Examples:
           EvaluatorService                                   # 127.0.0.1:50052
           EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
+          EvaluatorService --max-concurrent-streams 32 --stream-window 4 --shutdown-grace 30
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
         """)
 
@@ -35,19 +46,8 @@ struct EvaluatorServiceCommand: ServiceCommand {
     @Option(name: .customLong("max-rule-sets"), help: ArgumentHelp("Rule sets kept loaded (least recently used dropped first).", valueName: "n"))
     var maxRuleSets = 16
 
-    @Option(name: .customLong("max-message-bytes"), help: ArgumentHelp("Largest message accepted or sent (RESOURCE_EXHAUSTED above).", valueName: "n"))
-    var maxMessageBytes = 64 << 20
-
     func validate() throws {
         guard maxRuleSets > 0 else { throw ValidationError("--max-rule-sets must be positive") }
-        guard maxMessageBytes > 0 else { throw ValidationError("--max-message-bytes must be positive") }
-    }
-
-    func configure(_ options: inout ServerOptions) {
-        options.maxReceiveMessageBytes = maxMessageBytes
-        options.maxSendMessageBytes = maxMessageBytes
-        options.sendQueueCapacity = 8
-        options.receivePrefetch = 4
     }
 
     func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws {

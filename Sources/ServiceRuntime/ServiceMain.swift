@@ -14,8 +14,14 @@ import PspctlProtocol
 ///    `listening on HOST:PORT` with the real port (`address=HOST:PORT`), so `--listen 127.0.0.1:0` works;
 /// 4. waits for SIGINT or SIGTERM (a DispatchSource; the signals' default action is turned off first,
 ///    so one that arrives during start-up is kept, not fatal);
-/// 5. then sets every status NOT_SERVING, ends health watches, shuts the server down letting calls in
-///    flight finish for `--grace` seconds (the rest are cancelled), logs `stopped` and exits 0.
+/// 5. then sets every status NOT_SERVING and ends health watches at once, and drains the server
+///    (`Server.shutdown`): new calls are refused with UNAVAILABLE (health checks still answer, NOT_SERVING),
+///    streams in flight answer the requests they have already read and end with UNAVAILABLE, "the
+///    server is shutting down"; whatever still runs after `--shutdown-grace` seconds is cancelled
+///    with UNAVAILABLE. Logs `stopped` (with how many calls were in flight and cancelled), exits 0.
+///
+/// `--max-message-bytes`, `--max-concurrent-streams`, `--stream-window` and the keepalive options
+/// (`LimitOptions`) are applied to the server before the command's own `configure`.
 public enum ServiceMain {
     public static func main<Command: ServiceCommand>(_ type: Command.Type,
                                                      arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
@@ -38,7 +44,11 @@ public enum ServiceMain {
         let signals = SignalWaiter([SIGINT, SIGTERM])
         let listen = command.service.listen ?? Command.defaultListen
 
+        if command.service.deprecatedGrace != nil {
+            logger.warning("--grace is deprecated: use --shutdown-grace")
+        }
         var options = ServerOptions(listen: listen)
+        command.service.limits.apply(to: &options)
         command.configure(&options)
         let server: Server
         do {
@@ -72,12 +82,14 @@ public enum ServiceMain {
         health.close()
         let grace = command.service.graceDuration
         let done = DispatchSemaphore(value: 0)
+        let outcome = ShutdownOutcome()
         Task {
-            await server.shutdown(grace: grace)
+            outcome.report = await server.shutdown(grace: grace)
             done.signal()
         }
         done.wait()
-        logger.info("stopped")
+        logger.info("stopped", metadata: ["calls_in_flight": "\(outcome.report.callsInFlight)",
+                                         "calls_cancelled": "\(outcome.report.callsCancelled)"])
         return 0
     }
 
@@ -86,6 +98,11 @@ public enum ServiceMain {
         guard let colon = listen.lastIndex(of: ":") else { return "\(listen):\(port)" }
         return "\(listen[..<colon]):\(port)"
     }
+}
+
+/// Written by the shutdown task before it signals, read after the wait.
+private final class ShutdownOutcome: @unchecked Sendable {
+    var report = ShutdownReport(callsInFlight: 0, callsCancelled: 0)
 }
 
 /// Waits for the first of some signals, through DispatchSources (their default action is turned off at

@@ -14,17 +14,33 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             completion: .list(Logger.Level.allCases.map(\.rawValue)))
     public var logLevel: String = "info"
 
-    @Option(help: ArgumentHelp("Seconds calls in flight may take to finish after SIGINT/SIGTERM before they are cancelled.",
+    @Option(name: .customLong("shutdown-grace"),
+            help: ArgumentHelp("Seconds calls in flight get after SIGINT/SIGTERM to answer what they have received; what is left then is cancelled with UNAVAILABLE.",
                                valueName: "seconds"))
-    public var grace: Double = 10
+    public var shutdownGrace: Double?
+
+    /// The old name of `--shutdown-grace`, still accepted (deprecated; `ServiceMain` logs a warning).
+    @Option(name: .customLong("grace"), help: .hidden)
+    public var deprecatedGrace: Double?
+
+    @OptionGroup(title: "Limits and liveness")
+    public var limits: LimitOptions
 
     public init() {}
+
+    /// The shutdown grace in seconds (default 10).
+    public var grace: Double { shutdownGrace ?? deprecatedGrace ?? 10 }
 
     public func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(logLevel)")
         }
-        guard grace.isFinite, grace >= 0 else { throw ValidationError("--grace must be a number of seconds ≥ 0, not \(grace)") }
+        if shutdownGrace != nil && deprecatedGrace != nil {
+            throw ValidationError("--grace is the deprecated name of --shutdown-grace: give only --shutdown-grace")
+        }
+        guard grace.isFinite, grace >= 0, grace <= 86_400 else {
+            throw ValidationError("--shutdown-grace must be a number of seconds from 0 to 86400, not \(grace)")
+        }
         if let listen { try Self.checkAddress(listen) }
     }
 
