@@ -46,9 +46,11 @@ struct RemoteWatch {
         let printer = RemotePrinter(style: command.output, keepGoing: command.keepGoing, verbose: command.verbose,
                                     showProgress: !command.quiet, rules: loaded.rules)
         printer.maxLineBytes = command.maxLineBytes
-        let lost = try stream(input, ruleSetID: loaded.id, channel: channel, printer: printer)
+        let progress = RemoteReadProgress()
+        let lost = try stream(input, ruleSetID: loaded.id, channel: channel, printer: printer, progress: progress)
         if let lost {
-            throw fail("watch", "lost the evaluator at \(target): \(lost.message.isEmpty ? "\(lost.code)" : lost.message)", status: 2)
+            throw fail("watch", LostEvaluator.message(target: target, error: lost, evaluatedThrough: printer.counts.lines,
+                                                      progress: progress), status: 2)
         }
         if !command.quiet || command.verbose {
             let rules = loaded.rules.map { (name: $0.name, prioritySpelling: $0.prioritySpelling) }
@@ -59,7 +61,8 @@ struct RemoteWatch {
     }
 
     /// Streams the log; returns the error that lost the evaluator, if one did.
-    private func stream(_ input: AuditLogReader, ruleSetID: String, channel: Channel, printer: RemotePrinter) throws -> RPCError? {
+    private func stream(_ input: AuditLogReader, ruleSetID: String, channel: Channel, printer: RemotePrinter,
+                        progress: RemoteReadProgress) throws -> RPCError? {
         let stream = try channel.makeBidirectionalStream(MethodPath.evaluate)
         let start = PspctlV1.EvaluateRequest(request: .start(PspctlV1.EvaluateStart(
             ruleSetID: ruleSetID, allMatches: command.allMatches,
@@ -85,6 +88,7 @@ struct RemoteWatch {
         }
         var sendError: Error?
         func send(_ batch: PendingBatch) -> Bool {
+            progress.lastLineRead = batch.lastLine
             if batch.itemCount > 0 {
                 // At most `batchesInFlight` unanswered; give up waiting once the printer stopped.
                 while answered.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
@@ -107,7 +111,7 @@ struct RemoteWatch {
             sendError = error
         }
         if sendError == nil {
-            read(input, maxLineBytes: command.maxLineBytes, send: send)
+            progress.reachedEnd = read(input, maxLineBytes: command.maxLineBytes, send: send)
         }
         queue.finish()
         stream.closeSend()
@@ -120,8 +124,9 @@ struct RemoteWatch {
         return nil
     }
 
-    /// Reads the log into stretches, calling `send` with each; stops when it returns false.
-    private func read(_ input: AuditLogReader, maxLineBytes: Int, send: (PendingBatch) -> Bool) {
+    /// Reads the log into stretches, calling `send` with each; stops when it returns false. True when
+    /// the log was read to its end.
+    private func read(_ input: AuditLogReader, maxLineBytes: Int, send: (PendingBatch) -> Bool) -> Bool {
         var batch = PendingBatch()
         var goOn = true
         func flush() {
@@ -146,6 +151,8 @@ struct RemoteWatch {
         } onReadError: { message in
             batch.readError = message
         }
+        let readToTheEnd = goOn
         if goOn { flush() }
+        return readToTheEnd
     }
 }
