@@ -1,0 +1,98 @@
+import Foundation
+import GRPCKit
+import PspctlProtocol
+import TestSupport
+import XCTest
+
+/// ConverterService's `--convert-deadline` and `--max-message-bytes`, on the real binary.
+final class ConvertLimitsTests: XCTestCase {
+    private var service: ConverterServiceProcess?
+
+    override func tearDown() {
+        service?.stop()
+        service = nil
+    }
+
+    /// A PodSecurityPolicy with `paths` allowed host paths: its conversion takes a while.
+    private static func largePSP(paths: Int) -> PspctlV1.ConvertRequest {
+        var text = "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: large\nspec:\n  privileged: false\n  allowedHostPaths:\n"
+        for i in 0..<paths { text += "  - pathPrefix: /data/volume-\(i)\n    readOnly: \(i % 2 == 0)\n" }
+        return PspctlV1.ConvertRequest(policy: .psp(PspctlV1.PodSecurityPolicy(yaml: text, displayName: "large.yaml")))
+    }
+
+    private func convert(_ request: PspctlV1.ConvertRequest, at address: String, timeout: Duration) async throws -> PspctlV1.CompiledRuleSet {
+        let channel = try Channel(target: address)
+        defer { channel.close() }
+        return try PspctlV1.CompiledRuleSet(decoding: try await channel.unary(MethodPath.convert, request: request.encoded(), timeout: timeout))
+    }
+
+    func testAConvertOutlivingTheServersDeadlineIsDeadlineExceeded() async throws {
+        let service = try ConverterServiceProcess(arguments: ["--convert-deadline", "0.005"])
+        self.service = service
+        let start = ContinuousClock.now
+        do {
+            _ = try await convert(Self.largePSP(paths: 2000), at: service.address, timeout: .seconds(60))
+            XCTFail("the conversion outlived its deadline")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.code, .deadlineExceeded, error.message)
+            XCTAssertEqual(error.message, "the conversion took longer than its deadline (the server's is 0.005 s, --convert-deadline)")
+        }
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(5), "the answer waited for the conversion")
+        // The service goes on serving.
+        let health = try Pspctl.run(["health", service.address])
+        XCTAssertEqual(health.status, 0, health.stderr)
+        XCTAssertNil(service.problemStoppingOnSIGTERM(within: 10))
+    }
+
+    func testTheClientsSoonerDeadlineAppliesAndTheDefaultServesLargePolicies() async throws {
+        let service = try ConverterServiceProcess()
+        self.service = service
+        do {
+            _ = try await convert(Self.largePSP(paths: 2000), at: service.address, timeout: .milliseconds(5))
+            XCTFail("the conversion outlived the client's deadline")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.code, .deadlineExceeded, error.message)
+        }
+        // The default deadline (30 s) lets the same policy convert.
+        let converted = try await convert(Self.largePSP(paths: 2000), at: service.address, timeout: .seconds(60))
+        XCTAssertEqual(converted.id.count, 64)
+        XCTAssertTrue(converted.rulesYAML.contains("/data/volume-1999"))
+    }
+
+    func testMaxMessageBytesBoundsTheConvertersMessages() async throws {
+        let service = try ConverterServiceProcess(arguments: ["--max-message-bytes", "4096"])
+        self.service = service
+        do {
+            _ = try await convert(Self.largePSP(paths: 200), at: service.address, timeout: .seconds(30))
+            XCTFail("a request over --max-message-bytes was accepted")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.code, .resourceExhausted, error.message)
+        }
+        // A small policy's request fits, but its answer (the compiled rule set) does not.
+        let small = PspctlV1.ConvertRequest(policy: .psp(PspctlV1.PodSecurityPolicy(
+            yaml: "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: small\nspec:\n  privileged: false\n",
+            displayName: "small.yaml")))
+        do {
+            _ = try await convert(small, at: service.address, timeout: .seconds(30))
+            XCTFail("an answer over --max-message-bytes was sent")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.code, .resourceExhausted, error.message)
+        }
+        XCTAssertTrue(service.process.isRunning)
+    }
+
+    func testConvertDeadlineMustBePositive() throws {
+        for value in ["0", "-1", "nan"] {
+            let process = Process()
+            process.executableURL = ServiceProcess.executable("ConverterService")
+            process.arguments = ["--convert-deadline", value]
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 2, value)
+            XCTAssertTrue(text.contains("--convert-deadline"), text)
+        }
+    }
+}
