@@ -25,6 +25,10 @@ struct RemoteConverter {
             throw ConversionError(error.message)
         case .failure(let error) where error.code == .unavailable:
             throw ConvertFailure("cannot reach the converter at \(address): \(error.message)")
+        case .failure(let error) where error.code == .deadlineExceeded && !error.message.isEmpty
+                                        && error.message != "Deadline Exceeded":
+            // The converter's own deadline (--convert-deadline), with its explanation.
+            throw ConvertFailure("the converter at \(address) gave up: \(error.message)")
         case .failure(let error) where error.code == .deadlineExceeded:
             throw ConvertFailure("cannot reach the converter at \(address): no answer within \(Self.timeout)")
         case .failure(let error):

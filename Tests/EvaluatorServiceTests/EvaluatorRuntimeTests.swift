@@ -7,7 +7,7 @@ final class EvaluatorRuntimeTests: XCTestCase {
     private var evaluator: EvaluatorProcess!
 
     override func setUpWithError() throws {
-        evaluator = try EvaluatorProcess(arguments: ["--grace", "2"])
+        evaluator = try EvaluatorProcess(arguments: ["--shutdown-grace", "2"])
     }
 
     override func tearDown() {

@@ -38,6 +38,13 @@ final class ConvertLimitsTests: XCTestCase {
             XCTAssertEqual(error.message, "the conversion took longer than its deadline (the server's is 0.005 s, --convert-deadline)")
         }
         XCTAssertLessThan(ContinuousClock.now - start, .seconds(5), "the answer waited for the conversion")
+        // pspctl convert --converter says so, exit 2.
+        guard case .psp(let policy)? = Self.largePSP(paths: 2000).policy else { return XCTFail() }
+        let psp = try Pspctl.temporaryFile(policy.yaml)
+        let remote = try Pspctl.run(["convert", "--psp-path", psp, "--rules-path", "-", "--converter", service.address])
+        XCTAssertEqual(remote.status, 2, remote.stderr)
+        XCTAssertTrue(remote.stderr.contains("the converter at \(service.address) gave up: the conversion took longer than its deadline (the server's is 0.005 s, --convert-deadline)"),
+                      remote.stderr)
         // The service goes on serving.
         let health = try Pspctl.run(["health", service.address])
         XCTAssertEqual(health.status, 0, health.stderr)
