@@ -34,7 +34,7 @@ struct EvaluatorServiceCommand: ServiceCommand {
         Examples:
           EvaluatorService                                   # 127.0.0.1:50052
           EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
-          EvaluatorService --max-concurrent-streams 32 --stream-window 4 --shutdown-grace 30
+          EvaluatorService --max-concurrent-streams 32 --shutdown-grace 30
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
         """)
 

@@ -15,7 +15,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var logLevel: String = "info"
 
     @Option(name: .customLong("shutdown-grace"),
-            help: ArgumentHelp("Seconds calls in flight get after SIGINT/SIGTERM to answer what they have received; what is left then is cancelled with UNAVAILABLE.",
+            help: ArgumentHelp("Seconds calls in flight get after SIGINT/SIGTERM to answer what they have received (default 10); what is left then is cancelled with UNAVAILABLE.",
                                valueName: "seconds"))
     public var shutdownGrace: Double?
 
