@@ -19,7 +19,7 @@ final class GracefulShutdownTests: XCTestCase {
         let script = Pspctl.packageRoot.appendingPathComponent("../shared/bench/gen-audit-log.py").standardized.path
         guard FileManager.default.fileExists(atPath: script) else { throw XCTSkip("no \(script)") }
         let path = try ScratchDirectory.make().appendingPathComponent("audit-50k.jsonl").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "50000"]
