@@ -20,7 +20,7 @@ final class ConvertLimitsTests: XCTestCase {
         return PspctlV1.ConvertRequest(policy: .psp(PspctlV1.PodSecurityPolicy(yaml: text, displayName: "large.yaml")))
     }
 
-    private func convert(_ request: PspctlV1.ConvertRequest, at address: String, timeout: Duration) async throws -> PspctlV1.CompiledRuleSet {
+    private static func convert(_ request: PspctlV1.ConvertRequest, at address: String, timeout: Duration) async throws -> PspctlV1.CompiledRuleSet {
         let channel = try Channel(target: address)
         defer { channel.close() }
         return try PspctlV1.CompiledRuleSet(decoding: try await channel.unary(MethodPath.convert, request: request.encoded(), timeout: timeout))
@@ -31,7 +31,7 @@ final class ConvertLimitsTests: XCTestCase {
         self.service = service
         let start = ContinuousClock.now
         do {
-            _ = try await convert(Self.largePSP(paths: 2000), at: service.address, timeout: .seconds(60))
+            _ = try await Self.convert(Self.largePSP(paths: 2000), at: service.address, timeout: .seconds(60))
             XCTFail("the conversion outlived its deadline")
         } catch let error as RPCError {
             XCTAssertEqual(error.code, .deadlineExceeded, error.message)
@@ -55,13 +55,13 @@ final class ConvertLimitsTests: XCTestCase {
         let service = try ConverterServiceProcess()
         self.service = service
         do {
-            _ = try await convert(Self.largePSP(paths: 2000), at: service.address, timeout: .milliseconds(5))
+            _ = try await Self.convert(Self.largePSP(paths: 2000), at: service.address, timeout: .milliseconds(5))
             XCTFail("the conversion outlived the client's deadline")
         } catch let error as RPCError {
             XCTAssertEqual(error.code, .deadlineExceeded, error.message)
         }
         // The default deadline (30 s) lets the same policy convert.
-        let converted = try await convert(Self.largePSP(paths: 2000), at: service.address, timeout: .seconds(60))
+        let converted = try await Self.convert(Self.largePSP(paths: 2000), at: service.address, timeout: .seconds(60))
         XCTAssertEqual(converted.id.count, 64)
         XCTAssertTrue(converted.rulesYAML.contains("/data/volume-1999"))
     }
@@ -70,7 +70,7 @@ final class ConvertLimitsTests: XCTestCase {
         let service = try ConverterServiceProcess(arguments: ["--max-message-bytes", "4096"])
         self.service = service
         do {
-            _ = try await convert(Self.largePSP(paths: 200), at: service.address, timeout: .seconds(30))
+            _ = try await Self.convert(Self.largePSP(paths: 200), at: service.address, timeout: .seconds(30))
             XCTFail("a request over --max-message-bytes was accepted")
         } catch let error as RPCError {
             XCTAssertEqual(error.code, .resourceExhausted, error.message)
@@ -80,12 +80,40 @@ final class ConvertLimitsTests: XCTestCase {
             yaml: "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: small\nspec:\n  privileged: false\n",
             displayName: "small.yaml")))
         do {
-            _ = try await convert(small, at: service.address, timeout: .seconds(30))
+            _ = try await Self.convert(small, at: service.address, timeout: .seconds(30))
             XCTFail("an answer over --max-message-bytes was sent")
         } catch let error as RPCError {
             XCTAssertEqual(error.code, .resourceExhausted, error.message)
         }
         XCTAssertTrue(service.process.isRunning)
+    }
+
+    /// SIGTERM with a long Convert in flight: the Convert still answers (unary calls in flight finish
+    /// within the grace), a new call is refused with UNAVAILABLE, and the service exits 0 after it.
+    func testAConvertInFlightAtSIGTERMFinishesAndNewCallsAreRefused() async throws {
+        let service = try ConverterServiceProcess(arguments: ["--shutdown-grace", "60"])
+        self.service = service
+        let address = service.address
+        let large = Self.largePSP(paths: 20_000)
+        async let inFlight = Self.convert(large, at: address, timeout: .seconds(120))
+        try await Task.sleep(for: .milliseconds(300))
+        let began = Date()
+        service.process.terminate()
+        try await Task.sleep(for: .milliseconds(200))
+        do {
+            _ = try await Self.convert(Self.largePSP(paths: 1), at: address, timeout: .seconds(10))
+            XCTFail("a new Convert was accepted while the service drained")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.code, .unavailable, error.message)
+            XCTAssertEqual(error.message, "the server is shutting down")
+        }
+        XCTAssertTrue(service.process.isRunning, "the service did not wait for the Convert in flight")
+        let converted = try await inFlight
+        XCTAssertTrue(converted.rulesYAML.contains("/data/volume-19999"))
+        guard let stopped = service.terminate(timeout: 30) else { return XCTFail("the service had to be killed") }
+        XCTAssertEqual(stopped.status, 0, service.logText)
+        XCTAssertLessThan(Date().timeIntervalSince(began), 60, service.logText)
+        XCTAssertTrue(service.logText.contains("msg=stopped calls_cancelled=0 calls_in_flight=1"), service.logText)
     }
 
     func testConvertDeadlineMustBePositive() throws {
