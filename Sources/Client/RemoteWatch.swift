@@ -48,7 +48,9 @@ struct RemoteWatch {
         printer.maxLineBytes = command.maxLineBytes
         let progress = RemoteReadProgress()
         let lost = try stream(input, ruleSetID: loaded.id, channel: channel, printer: printer, progress: progress)
-        if let lost {
+        // A stream that ends in error after every line was read and answered lost nothing (a server
+        // shutting down as the log ends).
+        if let lost, !LostEvaluator.nothingLost(evaluatedThrough: printer.counts.lines, progress: progress) {
             throw fail("watch", LostEvaluator.message(target: target, error: lost, evaluatedThrough: printer.counts.lines,
                                                       progress: progress), status: 2)
         }

@@ -13,6 +13,11 @@ final class RemoteReadProgress: @unchecked Sendable {
 }
 
 enum LostEvaluator {
+    /// True when the log was read to its end and every line of it answered.
+    static func nothingLost(evaluatedThrough: Int, progress: RemoteReadProgress) -> Bool {
+        progress.reachedEnd && evaluatedThrough >= progress.lastLineRead
+    }
+
     /// `lost the evaluator at T: WHY; lines A to B (N lines) were not evaluated, nor the rest of the log`.
     /// `evaluatedThrough`: the last line whose answer was printed (every line before it was, too).
     static func message(target: String, error: RPCError, evaluatedThrough: Int, progress: RemoteReadProgress) -> String {
