@@ -18,6 +18,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
                                valueName: "seconds"))
     public var grace: Double = 10
 
+    /// `--tls-cert`, `--tls-key`, `--tls-client-ca` (TLSServerOptions.swift).
+    @OptionGroup(title: "TLS")
+    public var tls: TLSServerOptions
+
     public init() {}
 
     public func validate() throws {
