@@ -18,11 +18,16 @@ struct ConverterServiceCommand: ServiceCommand {
         grpc.health.v1.Health and server reflection (grpc.reflection.v1alpha).
 
         Logs are key=value lines on stderr. SIGINT or SIGTERM: health turns NOT_SERVING, calls in flight \
-        get --grace seconds, exit 0. Exit 2 on bad usage or when the address cannot be bound.
+        get --grace seconds, exit 0. Exit 2 on bad usage, when the address cannot be bound, or when a TLS \
+        file cannot be used (missing, not PEM, a key that does not match its certificate).
+
+        TLS: --tls-cert and --tls-key (PEM); with --tls-client-ca too, mutual TLS (clients must present a \
+        certificate that CA signed). Without TLS on an address other than loopback, a warning is logged.
 
         Examples:
           ConverterService
-          ConverterService --listen 0.0.0.0:50051 --log-level debug
+          ConverterService --listen 0.0.0.0:50051 --log-level debug --tls-cert server.pem --tls-key server.key
+          ConverterService --listen 0.0.0.0:50051 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           pspctl convert --psp-path psp.yaml --rules-path rules.yaml --converter 127.0.0.1:50051
         """)
 

@@ -19,12 +19,19 @@ struct EvaluatorServiceCommand: ServiceCommand {
         order. The server also serves grpc.health.v1.Health and server reflection (grpc.reflection.v1alpha).
 
         Logs are key=value lines on stderr. SIGINT or SIGTERM: health turns NOT_SERVING, calls in flight \
-        get --grace seconds, exit 0. Exit 2 on bad usage or when the address cannot be bound.
+        get --grace seconds, exit 0. Exit 2 on bad usage, when the address cannot be bound, or when a TLS \
+        file cannot be used (missing, not PEM, a key that does not match its certificate).
+
+        TLS: --tls-cert and --tls-key (PEM); with --tls-client-ca too, mutual TLS (clients must present a \
+        certificate that CA signed). Without TLS on an address other than loopback, a warning is logged.
 
         Examples:
           EvaluatorService                                   # 127.0.0.1:50052
-          EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
+          EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32 --tls-cert server.pem --tls-key server.key
+          EvaluatorService --listen 0.0.0.0:50052 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
+            --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
         """)
 
     static let defaultListen = "127.0.0.1:50052"

@@ -14,8 +14,14 @@ public enum HandshakeDiagnosis {
     /// The reason when `message` is a failed TLS handshake made with `credentials`, else nil (always nil
     /// for plaintext credentials: they never handshake; see `plaintextHint`).
     public static func reason(_ message: String, credentials: ChannelCredentials) -> String? {
-        guard case let .tls(_, clientCertificate, _, _) = credentials else { return nil }
+        guard case let .tls(rootCA, clientCertificate, _, _) = credentials else { return nil }
         let lower = message.lowercased()
+        if lower.contains("certificate verify failed") {
+            let detail = opensslReason(message).map { " (\($0))" } ?? ""
+            return rootCA == nil
+                ? "the service's certificate could not be verified: not signed by a CA this system trusts (give --tls-ca), or expired\(detail)"
+                : "the service's certificate could not be verified: not signed by a CA in --tls-ca, or expired\(detail)"
+        }
         for (needle, explanation) in explanations where lower.contains(needle) {
             return explanation(message)
         }
@@ -45,9 +51,6 @@ public enum HandshakeDiagnosis {
         ("peer name", { message in
             let name = between(message, "Peer name ", " is not in peer certificate") ?? "the name checked"
             return "the service's certificate is not for \(name) (check --tls-server-name, or the address's host)" }),
-        ("certificate verify failed", { message in
-            let detail = opensslReason(message).map { " (\($0))" } ?? ""
-            return "the service's certificate could not be verified: not signed by a CA in --tls-ca, or expired\(detail)" }),
         ("unknown ca", { _ in
             "the service does not trust the CA that signed the client certificate (--tls-cert)" }),
         ("bad certificate", { _ in "the service refused the client certificate (--tls-cert)" }),

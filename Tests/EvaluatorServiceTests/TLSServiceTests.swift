@@ -198,6 +198,10 @@ final class TLSServiceTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertEqual(result.stderr, "pspctl health: the TLS handshake with \(evaluator.address) failed: the service's certificate "
                        + "could not be verified: not signed by a CA in --tls-ca, or expired (certificate verify failed)\n")
+        // --tls alone trusts the system's CAs, which did not sign it either.
+        let systemRoots = try Pspctl.run(["health", evaluator.address, "--tls"])
+        XCTAssertEqual(systemRoots.status, 2, systemRoots.stderr)
+        XCTAssertTrue(systemRoots.stderr.contains("not signed by a CA this system trusts (give --tls-ca)"), systemRoots.stderr)
     }
 
     func testServerNameOverride() throws {
