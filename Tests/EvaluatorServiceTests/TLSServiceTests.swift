@@ -313,6 +313,38 @@ final class TLSServiceTests: XCTestCase {
         XCTAssertEqual(watch.stderr, "pspctl watch: --tls-cert \(missing): cannot read it: no such file\n")
     }
 
+    /// Broken PEM is named before any connection (the target, port 1, is never reached).
+    func testBrokenPEMFilesAreNamed() throws {
+        let certificate = try String(contentsOfFile: path("client.pem"), encoding: .utf8)
+        let key = try String(contentsOfFile: path("client.key"), encoding: .utf8)
+        func health(certificate: String, key: String) throws -> Pspctl.Result {
+            let directory = try ScratchDirectory.make()
+            let certificatePath = directory.appendingPathComponent("cert.pem").path
+            let keyPath = directory.appendingPathComponent("key.pem").path
+            try certificate.write(toFile: certificatePath, atomically: true, encoding: .utf8)
+            try key.write(toFile: keyPath, atomically: true, encoding: .utf8)
+            let result = try Pspctl.run(["health", "127.0.0.1:1", "--tls-ca", path("ca.pem"), "--tls-cert", certificatePath, "--tls-key", keyPath])
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssertEqual(result.stdout, "")
+            return result
+        }
+        let truncated = try health(certificate: String(certificate.prefix(200)), key: key)
+        XCTAssertTrue(truncated.stderr.contains("the PEM block CERTIFICATE at line 1 has no -----END CERTIFICATE----- line"), truncated.stderr)
+        var lines = certificate.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[1] = "!!" + lines[1]
+        let garbled = try health(certificate: lines.joined(separator: "\n"), key: key)
+        XCTAssertTrue(garbled.stderr.contains("the PEM block CERTIFICATE at line 1 is not valid base64"), garbled.stderr)
+        let keyFirst = try health(certificate: key + certificate, key: key)
+        XCTAssertTrue(keyFirst.stderr.contains("the certificate must come first (the file holds PRIVATE KEY, CERTIFICATE)"), keyFirst.stderr)
+        let twoKeys = try health(certificate: certificate, key: key + key)
+        XCTAssertTrue(twoKeys.stderr.contains("holds 2 private keys; give one"), twoKeys.stderr)
+        // Text around the blocks (`openssl x509 -text` output) is ignored, as OpenSSL ignores it.
+        // The files are then fine: what fails is the connection to port 1.
+        let annotated = try health(certificate: "Certificate:\n    Subject: CN = pspctl-client\n" + certificate,
+                                   key: "Bag Attributes: none\n" + key)
+        XCTAssertTrue(annotated.stderr.hasPrefix("pspctl health: cannot reach 127.0.0.1:1: "), annotated.stderr)
+    }
+
     func testFlagMisuseIsAUsageError() throws {
         let certificateOnly = try runService("EvaluatorService", ["--listen", "127.0.0.1:0", "--tls-cert", path("server.pem")])
         XCTAssertEqual(certificateOnly.status, 2)
