@@ -204,6 +204,18 @@ final class TLSServiceTests: XCTestCase {
         XCTAssertTrue(systemRoots.stderr.contains("not signed by a CA this system trusts (give --tls-ca)"), systemRoots.stderr)
     }
 
+    func testAnExpiredServerCertificateIsAWarningAtStartAndRefusedByClients() throws {
+        // -days -1: valid from now until a day ago.
+        try Self.openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                          "-out", "expired.pem", "-days", "-1", "-extfile", "server.ext"], in: pki)
+        let evaluator = try start("EvaluatorService", ["--tls-cert", path("expired.pem"), "--tls-key", path("server.key")])
+        XCTAssertTrue(evaluator.logText.contains(#"level=warning service=EvaluatorService msg="--tls-cert \#(path("expired.pem")): the certificate expired on "#),
+                      evaluator.logText)
+        let result = try Pspctl.run(["health", evaluator.address] + clientTLS)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("the service's certificate could not be verified: not signed by a CA in --tls-ca, or expired"), result.stderr)
+    }
+
     func testServerNameOverride() throws {
         let evaluator = try start("EvaluatorService", serverTLS)
         // The certificate holds DNS:localhost and IP:127.0.0.1.
