@@ -52,10 +52,10 @@ public enum HandshakeDiagnosis {
             let name = between(message, "Peer name ", " is not in peer certificate") ?? "the name checked"
             return "the service's certificate is not for \(name) (check --tls-server-name, or the address's host)" }),
         ("unknown ca", { _ in
-            "the service does not trust the CA that signed the client certificate (--tls-cert)" }),
-        ("bad certificate", { _ in "the service refused the client certificate (--tls-cert)" }),
-        ("certificate unknown", { _ in "the service refused the client certificate (--tls-cert)" }),
-        ("certificate expired", { _ in "the service says the client certificate (--tls-cert) has expired" }),
+            "the service does not accept the client certificate (--tls-cert): it does not trust the CA that signed it" }),
+        ("bad certificate", { _ in "the service does not accept the client certificate (--tls-cert)" }),
+        ("certificate unknown", { _ in "the service does not accept the client certificate (--tls-cert)" }),
+        ("certificate expired", { _ in "the service does not accept the client certificate (--tls-cert): it has expired" }),
         ("wrong version number", { _ in "the service does not speak TLS (is it started with --tls-cert and --tls-key?)" }),
         ("packet length too long", { _ in "the service does not speak TLS (is it started with --tls-cert and --tls-key?)" }),
         ("record layer failure", { _ in "the service does not speak TLS (is it started with --tls-cert and --tls-key?)" }),
