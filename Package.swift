@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // SHA-256 of a compiled rule set's canonical form, and of a rules-files set (content-addressed ids).
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        // X.509 parsing for the TLS flags: a certificate's public key against its private key, at start-up.
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -70,7 +72,7 @@ let package = Package(
         ]),
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
-            "RuleSetWire", "GRPCKit", "PspctlProtocol",
+            "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),
@@ -94,6 +96,9 @@ let package = Package(
         // floods the link line with abseil's flags), and GRPCKit is the only Swift that sees it.
         .systemLibrary(name: "CGRPC", providers: [.apt(["libgrpc-dev"])]),
         .target(name: "GRPCKit", dependencies: ["CGRPC"]),
+        // The TLS flags' files (PEM) → GRPCKit credentials, checked before use: readable, PEM, key matching
+        // its certificate; and what a refused handshake's status says, in a few words.
+        .target(name: "TLSCredentials", dependencies: ["GRPCKit", .product(name: "X509", package: "swift-certificates")]),
         .testTarget(name: "EvaluatorServiceTests", dependencies: [
             "EvaluatorService", "ConverterService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport",
         ], exclude: ["python"]),
@@ -101,7 +106,7 @@ let package = Package(
         // The services (issue 14): one runtime (health, reflection, options, logs, signals) both share; the
         // conversion pipeline, shared by `pspctl convert` and ConverterService; the engine ↔ wire mapping.
         .target(name: "ServiceRuntime", dependencies: [
-            "GRPCKit", "PspctlProtocol",
+            "GRPCKit", "PspctlProtocol", "TLSCredentials",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

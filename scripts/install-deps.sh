@@ -7,7 +7,9 @@ set -euo pipefail
 # libFuzzer runtimes come with the Swift toolchain (/opt/swift/usr/lib/swift/clang/lib/linux:
 # libclang_rt.asan, libclang_rt.fuzzer; llvm-symbolizer in /opt/swift/usr/bin), so no package is needed
 # for them.
-packages=(libyaml-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
+# openssl: the TLS tests (GRPCKitTests' TLSTests, EvaluatorServiceTests' TLSServiceTests) make a throwaway CA,
+# server and client certificates with it at test time.
+packages=(libyaml-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -44,7 +44,10 @@ struct ConvertCommand: ParsableCommand {
 
         With --converter HOST:PORT the policy file is read here, converted by a ConverterService, and the \
         rules file written here: output, messages and exit status are those of a conversion in this \
-        process. A converter that cannot be reached is an error (exit 2).
+        process. A converter that cannot be reached is an error (exit 2). --tls-ca (TLS trusting that CA), \
+        --tls-cert and --tls-key (mutual TLS) and --tls-server-name secure that connection, e.g.
+          pspctl convert --psp-path psp.yaml --rules-path psp_rules.yaml --converter converter.example:50051 \\
+            --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
         """)
 
     @Option(name: [.customLong("psp-path"), .customShort("P")],
@@ -86,10 +89,18 @@ struct ConvertCommand: ParsableCommand {
                                valueName: "host:port"))
     var converter: String?
 
+    @OptionGroup(title: "TLS (with --converter)")
+    var tls: RemoteTLSOptions
+
+    func validate() throws {
+        try tls.requireRemote(converter != nil, remoteOption: "--converter")
+    }
+
     func run() throws {
+        let target = try converter.map { try RemoteTarget.make($0, tls: tls, command: "convert") }
         do {
             let request = try policyOptions.request(reading: RulesInput.read)
-            let conversion = try converter.map { try RemoteConverter(address: $0).convert(request) }
+            let conversion = try target.map { try RemoteConverter(target: $0).convert(request) }
                 ?? ConvertedPolicy(try ConversionService.convert(request))
             for warning in conversion.warnings {
                 FileHandle.standardError.write(Data("pspctl convert: warning: \(TextEscaping.escaped(warning))\n".utf8))

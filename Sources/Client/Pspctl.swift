@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditPipeline
 import Foundation
+import GRPCKit
 import K8sAuditFields
 import Logging
 
@@ -40,6 +41,10 @@ struct Pspctl: ParsableCommand {
             handler.logLevel = ProcessInfo.processInfo.environment["PSPCTL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
             return handler
         }
+        // The gRPC core's own lines (a refused TLS handshake …) would interleave with pspctl's messages,
+        // which already say what went wrong: they are debug records (PSPCTL_LOG_LEVEL=debug shows them).
+        let core = Logger(label: "grpc-core")
+        CoreLog.redirect { record in core.debug("\(record.file):\(record.line): \(record.message)") }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -4,12 +4,12 @@ import GRPCKit
 /// Runs one unary call to `target` from synchronous command code, waiting for its end (the call's own
 /// deadline bounds the wait). The channel is closed afterwards.
 enum RemoteCall {
-    static func unary(target: String, method: String, request: [UInt8], timeout: Duration) -> Result<[UInt8], RPCError> {
+    static func unary(target: RemoteTarget, method: String, request: [UInt8], timeout: Duration) -> Result<[UInt8], RPCError> {
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
         Task {
             do throws(RPCError) {
-                let channel = try Channel(target: target)
+                let channel = try target.openChannel()
                 defer { channel.close() }
                 box.result = .success(try await channel.unary(method, request: request, timeout: timeout))
             } catch {

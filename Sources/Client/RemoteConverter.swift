@@ -7,13 +7,14 @@ import RuleSetWire
 /// printed and written exactly as an embedded conversion's. INVALID_ARGUMENT carries the message an
 /// embedded conversion prints; a server that cannot be reached is reported as such.
 struct RemoteConverter {
-    let address: String
+    let target: RemoteTarget
+    var address: String { target.address }
     /// Bounds the whole call, connecting included, so an address that never answers fails in time.
     static let timeout: Duration = .seconds(10)
 
     func convert(_ request: ConversionRequest) throws -> ConvertedPolicy {
         let bytes = ConvertWire.convertRequest(request).encoded()
-        switch RemoteCall.unary(target: address, method: MethodPath.convert, request: bytes, timeout: Self.timeout) {
+        switch RemoteCall.unary(target: target, method: MethodPath.convert, request: bytes, timeout: Self.timeout) {
         case .success(let response):
             do {
                 let set = try PspctlV1.CompiledRuleSet(decoding: response)
@@ -23,14 +24,14 @@ struct RemoteConverter {
             }
         case .failure(let error) where error.code == .invalidArgument:
             throw ConversionError(error.message)
-        case .failure(let error) where error.code == .unavailable:
-            throw ConvertFailure("cannot reach the converter at \(address): \(error.message)")
         case .failure(let error) where error.code == .deadlineExceeded && !error.message.isEmpty
                                         && error.message != "Deadline Exceeded":
             // The converter's own deadline (--convert-deadline), with its explanation.
             throw ConvertFailure("the converter at \(address) gave up: \(error.message)")
         case .failure(let error) where error.code == .deadlineExceeded:
             throw ConvertFailure("cannot reach the converter at \(address): no answer within \(Self.timeout)")
+        case .failure(let error) where error.code == .unavailable:
+            throw ConvertFailure(target.unreachable(error, "the converter at \(address)"))
         case .failure(let error):
             throw ConvertFailure("the converter at \(address) failed: \(error)")
         }

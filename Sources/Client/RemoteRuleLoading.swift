@@ -10,7 +10,7 @@ import RulesEngine
 struct RemoteRuleLoading {
     let command: WatchCommand
     let channel: Channel
-    let target: String
+    let target: RemoteTarget
 
     /// The loaded set, or the exit to take (its message printed).
     func load() throws -> PspctlV1.LoadRuleSetResponse {
@@ -32,8 +32,10 @@ struct RemoteRuleLoading {
         switch response {
         case .failure(let error) where error.code == .invalidArgument:
             throw fail("watch", error.message, status: 2)
+        case .failure(let error) where error.code == .unavailable:
+            throw fail("watch", target.unreachable(error, "the evaluator at \(target.address)"), status: 2)
         case .failure(let error):
-            throw fail("watch", "cannot load the rules on the evaluator at \(target): \(error)", status: 2)
+            throw fail("watch", "cannot load the rules on the evaluator at \(target.address): \(error)", status: 2)
         case .success(let loaded):
             printWarnings(loaded)
             if let readError { throw fail("watch", "\(readError)", status: 2) }

@@ -4,6 +4,7 @@ import Foundation
 import GRPCKit
 import PspctlProtocol
 import RulesEngine
+import TLSCredentials
 
 /// `pspctl watch --evaluator HOST:PORT`: the embedded run with evaluation on an EvaluatorService. This
 /// thread reads the log with the shared reader (`--max-line-bytes` stays here) and sends batches of
@@ -15,7 +16,7 @@ struct RemoteWatch {
     static let batchesInFlight = 4
 
     let command: WatchCommand
-    let target: String
+    let target: RemoteTarget
 
     /// The exit to take (thrown by the caller).
     func run() -> Error {
@@ -30,12 +31,12 @@ struct RemoteWatch {
     private func runThrowing() throws {
         let channel: Channel
         do {
-            channel = try Channel(target: target, options: ChannelOptions(
+            channel = try target.openChannel(ChannelOptions(
                 maxReceiveMessageBytes: 256 << 20, maxSendMessageBytes: 256 << 20,
                 keepalive: Keepalive(interval: .seconds(10), timeout: .seconds(5)),
                 sendQueueCapacity: Self.batchesInFlight, receivePrefetch: 2))
         } catch {
-            throw fail("watch", "cannot reach the evaluator at \(target): \(error)", status: 2)
+            throw fail("watch", "cannot reach the evaluator at \(target.address): \(error)", status: 2)
         }
         defer { channel.close() }
         let loaded = try RemoteRuleLoading(command: command, channel: channel, target: target).load()
@@ -51,7 +52,10 @@ struct RemoteWatch {
         // A stream that ends in error after every line was read and answered lost nothing (a server
         // shutting down as the log ends).
         if let lost, !LostEvaluator.nothingLost(evaluatedThrough: printer.counts.lines, progress: progress) {
-            throw fail("watch", LostEvaluator.message(target: target, error: lost, evaluatedThrough: printer.counts.lines,
+            if lost.code == .unavailable, HandshakeDiagnosis.reason(lost.message, credentials: target.credentials) != nil {
+                throw fail("watch", target.unreachable(lost, "the evaluator at \(target.address)"), status: 2)
+            }
+            throw fail("watch", LostEvaluator.message(target: target.address, error: lost, evaluatedThrough: printer.counts.lines,
                                                       progress: progress), status: 2)
         }
         if !command.quiet || command.verbose {

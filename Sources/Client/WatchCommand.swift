@@ -29,6 +29,8 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules psp_rules.yaml --rules pss_rules.yaml --audit-log - --output json < audit.jsonl
           pspctl watch --rules psp_rules.yaml --audit-log audit.jsonl --keep-going --min-priority warning -v
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
+            --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
         """)
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
@@ -69,7 +71,11 @@ struct WatchCommand: ParsableCommand {
             help: ArgumentHelp("Evaluate on an EvaluatorService at this address instead of in this process (same output).", valueName: "host:port"))
     var evaluator: String?
 
+    @OptionGroup(title: "TLS (with --evaluator)")
+    var tls: RemoteTLSOptions
+
     mutating func validate() throws {
+        try tls.requireRemote(evaluator != nil, remoteOption: "--evaluator")
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
         if let p = minPriority, Priority(spelling: p) == nil {
@@ -79,7 +85,7 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         if let evaluator {
-            throw RemoteWatch(command: self, target: evaluator).run()
+            throw RemoteWatch(command: self, target: try RemoteTarget.make(evaluator, tls: tls, command: "watch")).run()
         }
         var options = RulesEngine.Options()
         options.minimumPriority = minPriority.flatMap(Priority.init(spelling:)) ?? .debug

@@ -27,10 +27,15 @@ struct ConverterServiceCommand: ServiceCommand {
         calls are refused with UNAVAILABLE, calls in flight get --shutdown-grace seconds to finish (then \
         are cancelled with UNAVAILABLE), exit 0. Exit 2 on bad usage or when the address cannot be bound.
 
+        TLS: --tls-cert and --tls-key (PEM); with --tls-client-ca too, mutual TLS (clients must present a \
+        certificate that CA signed). Without TLS on an address other than loopback, a warning is logged. \
+        A TLS file that cannot be used (missing, not PEM, a key that does not match its certificate) is exit 2.
+
         Examples:
           ConverterService
           ConverterService --listen 0.0.0.0:50051 --log-level debug
           ConverterService --convert-deadline 10 --max-concurrent-streams 16
+          ConverterService --listen 0.0.0.0:50051 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           pspctl convert --psp-path psp.yaml --rules-path rules.yaml --converter 127.0.0.1:50051
         """)
 

@@ -31,11 +31,18 @@ struct EvaluatorServiceCommand: ServiceCommand {
         --shutdown-grace seconds is cancelled; exit 0. Exit 2 on bad usage or when the address cannot \
         be bound.
 
+        TLS: --tls-cert and --tls-key (PEM); with --tls-client-ca too, mutual TLS (clients must present a \
+        certificate that CA signed). Without TLS on an address other than loopback, a warning is logged. \
+        A TLS file that cannot be used (missing, not PEM, a key that does not match its certificate) is exit 2.
+
         Examples:
           EvaluatorService                                   # 127.0.0.1:50052
           EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
           EvaluatorService --max-concurrent-streams 32 --shutdown-grace 30
+          EvaluatorService --listen 0.0.0.0:50052 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
+            --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
         """)
 
     static let defaultListen = "127.0.0.1:50052"

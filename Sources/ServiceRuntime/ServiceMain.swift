@@ -4,14 +4,19 @@ import Foundation
 import GRPCKit
 import Logging
 import PspctlProtocol
+import TLSCredentials
 
 /// Runs a `ServiceCommand` as a process:
 ///
 /// 1. parses the command line (`--help` prints help, exit 0; bad usage prints the message, exit 2);
 /// 2. bootstraps swift-log with `KeyValueLogHandler` at `--log-level` (structured lines on stderr);
-/// 3. binds `--listen` (cannot bind: logged, exit 2), registers the service, `grpc.health.v1.Health`
+/// 3. reads and checks the TLS files of `--tls-cert`/`--tls-key`/`--tls-client-ca` (a missing file, not
+///    PEM, a key that does not match its certificate: logged, exit 2);
+///    binds `--listen` (cannot bind: logged, exit 2), registers the service, `grpc.health.v1.Health`
 ///    and server reflection, starts, marks every served service SERVING and logs
-///    `listening on HOST:PORT` with the real port (`address=HOST:PORT`), so `--listen 127.0.0.1:0` works;
+///    `listening on HOST:PORT` with the real port (`address=HOST:PORT`, `tls=off|tls|mtls`), so
+///    `--listen 127.0.0.1:0` works; without TLS on a non-loopback address, a warning that traffic is
+///    unencrypted;
 /// 4. waits for SIGINT or SIGTERM (a DispatchSource; the signals' default action is turned off first,
 ///    so one that arrives during start-up is kept, not fatal);
 /// 5. then sets every status NOT_SERVING and ends health watches at once, and drains the server
@@ -41,13 +46,23 @@ public enum ServiceMain {
     public static func run<Command: ServiceCommand>(_ command: Command) -> Int32 {
         KeyValueLogHandler.bootstrap(level: command.service.level)
         let logger = Logger(label: Command.serviceLabel)
+        CoreLogForwarding.start(logger)
         let signals = SignalWaiter([SIGINT, SIGTERM])
         let listen = command.service.listen ?? Command.defaultListen
 
         if command.service.deprecatedGrace != nil {
             logger.warning("--grace is deprecated: use --shutdown-grace")
         }
-        var options = ServerOptions(listen: listen)
+        let security: CheckedCredentials<ServerCredentials>
+        do {
+            security = try command.service.tls.credentials()
+        } catch {
+            logger.error("cannot use the TLS files", metadata: ["error": "\(error.message)"])
+            return 2
+        }
+        for warning in security.warnings { logger.warning("\(warning)") }
+
+        var options = ServerOptions(listen: listen, credentials: security.credentials)
         command.service.limits.apply(to: &options)
         command.configure(&options)
         let server: Server
@@ -74,7 +89,11 @@ public enum ServiceMain {
         }
         for name in [""] + Command.servedServices { health.set(.serving, for: name) }
         let address = boundAddress(listen, port: server.port)
-        logger.info("listening on \(address)", metadata: ["address": "\(address)"])
+        logger.info("listening on \(address)", metadata: ["address": "\(address)", "tls": "\(command.service.tls.mode)"])
+        if !command.service.tls.isEnabled, !isLoopback(listen) {
+            logger.warning("serving without TLS on a non-loopback address: traffic is unencrypted (use --tls-cert and --tls-key)",
+                           metadata: ["address": "\(address)"])
+        }
 
         let signal = signals.wait()
         logger.info("received \(signal), shutting down", metadata: ["grace_seconds": "\(command.service.grace)"])
@@ -91,6 +110,19 @@ public enum ServiceMain {
         logger.info("stopped", metadata: ["calls_in_flight": "\(outcome.report.callsInFlight)",
                                          "calls_cancelled": "\(outcome.report.callsCancelled)"])
         return 0
+    }
+
+    /// True when `listen`'s host is a loopback address (127.0.0.0/8, ::1, localhost): only this machine
+    /// can connect. Any other host (0.0.0.0, [::], an interface's address, a name) can be reached from
+    /// outside.
+    static func isLoopback(_ listen: String) -> Bool {
+        var host = listen
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        host = host.lowercased()
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// `HOST:PORT` of `listen` with the port the server really bound.

@@ -26,6 +26,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @OptionGroup(title: "Limits and liveness")
     public var limits: LimitOptions
 
+    /// `--tls-cert`, `--tls-key`, `--tls-client-ca` (TLSServerOptions.swift).
+    @OptionGroup(title: "TLS")
+    public var tls: TLSServerOptions
+
     public init() {}
 
     /// The shutdown grace in seconds (default 10).
