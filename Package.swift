@@ -37,6 +37,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // SHA-256 of a compiled rule set's canonical form, and of a rules-files set (content-addressed ids).
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        // The services' HTTP listener (/metrics, /healthz, /readyz; later the audit webhook): NIOCore,
+        // NIOPosix and NIOHTTP1 only. Prometheus text format for /metrics.
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -64,7 +68,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "EvaluatorService", dependencies: [
-            "ServiceRuntime", "EvaluationService", "GRPCKit", "PspctlProtocol",
+            "ServiceRuntime", "ServiceMetrics", "EvaluationService", "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -101,9 +105,19 @@ let package = Package(
         // The services (issue 14): one runtime (health, reflection, options, logs, signals) both share; the
         // conversion pipeline, shared by `pspctl convert` and ConverterService; the engine ↔ wire mapping.
         .target(name: "ServiceRuntime", dependencies: [
-            "GRPCKit", "PspctlProtocol",
+            "GRPCKit", "PspctlProtocol", "ServiceHTTP", "ServiceMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The services' HTTP listener (router, limits) on swift-nio, and their Prometheus metrics.
+        .target(name: "ServiceHTTP", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .target(name: "ServiceMetrics", dependencies: [
+            "GRPCKit",
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "RuleSetWire", dependencies: ["RulesEngine", "ConditionLanguage", "PspctlProtocol", "ConversionService", "PodSecurity"]),
         .target(name: "ConversionService", dependencies: [
@@ -111,7 +125,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ConverterService", dependencies: [
-            "ServiceRuntime", "ConversionService", "RuleSetWire", "GRPCKit", "PspctlProtocol",
+            "ServiceRuntime", "ServiceMetrics", "ConversionService", "RuleSetWire", "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

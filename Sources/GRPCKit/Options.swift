@@ -13,6 +13,8 @@ public struct ServerOptions: Sendable {
     public var sendQueueCapacity: Int
     /// Requests read ahead of a streaming handler; 0 reads only when the handler asks.
     public var receivePrefetch: Int
+    /// Told when each call starts and ends (metrics); nil: nobody.
+    public var callObserver: (any ServerCallObserver)? = nil
 
     public init(listen: String = "127.0.0.1:0", credentials: ServerCredentials = .insecure,
                 maxReceiveMessageBytes: Int? = nil, maxSendMessageBytes: Int? = nil,

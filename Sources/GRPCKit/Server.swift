@@ -129,7 +129,9 @@ final class ServerCore: @unchecked Sendable {
         let stream = StreamCore(call: call, side: .server, sendCapacity: options.sendQueueCapacity, prefetch: prefetch)
         let context = ServerContext(method: method, peer: call.peer, deadline: incoming.deadline,
                                     requestMetadata: Metadata(UnsafePointer(incoming.metadata)), stream: stream)
-        ServerCallDriver(context: context, stream: stream, isStopping: { [self] in lock.withLock { stopping } })
+        let observed = options.callObserver.map { ObservedCall($0, method: method, isRegistered: handler != nil) }
+        ServerCallDriver(context: context, stream: stream, isStopping: { [self] in lock.withLock { stopping } },
+                         observed: observed)
             .run(handler)
     }
 

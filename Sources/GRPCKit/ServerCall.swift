@@ -75,6 +75,7 @@ struct ServerCallDriver {
     let context: ServerContext
     let stream: StreamCore
     let isStopping: @Sendable () -> Bool
+    var observed: ObservedCall? = nil
 
     func run(_ handler: MethodHandler?) {
         let context = self.context, stream = self.stream, isStopping = self.isStopping
@@ -87,9 +88,12 @@ struct ServerCallDriver {
         }, { [weak context] in context?.cancelHandler() })
         let close = Batch()
         close.addReceiveCloseOnServer()
-        stream.call.start(close) { batch, success in
+        let observed = self.observed
+        let closing = stream.call.start(close) { batch, success in
             stream.serverCallClosed(wasCancelled: batch.serverSawCancellation || !success)
+            observed?.ended(stream.serverEndCode)
         }
+        if !closing { observed?.ended(.unavailable) }
         switch handler {
         case nil:
             stream.finish(.status(.unimplemented, "Method not found: \(context.method)", message: nil))
