@@ -2,6 +2,7 @@ import ArgumentParser
 import GRPCKit
 import Logging
 import PspctlProtocol
+import ServiceMetrics
 import ServiceRuntime
 
 /// `ConverterService`: `pspctl.v1.Converter` with health and reflection, on ServiceRuntime.
@@ -20,9 +21,13 @@ struct ConverterServiceCommand: ServiceCommand {
         Logs are key=value lines on stderr. SIGINT or SIGTERM: health turns NOT_SERVING, calls in flight \
         get --grace seconds, exit 0. Exit 2 on bad usage or when the address cannot be bound.
 
+        With --http-listen HOST:PORT, an HTTP listener serves Prometheus metrics at /metrics (pspctl_…), \
+        liveness at /healthz and readiness at /readyz (503 from the start of shutdown).
+
         Examples:
           ConverterService
           ConverterService --listen 0.0.0.0:50051 --log-level debug
+          ConverterService --http-listen 0.0.0.0:9091          # then: curl 127.0.0.1:9091/metrics
           pspctl convert --psp-path psp.yaml --rules-path rules.yaml --converter 127.0.0.1:50051
         """)
 
@@ -31,8 +36,8 @@ struct ConverterServiceCommand: ServiceCommand {
 
     @OptionGroup var service: ServiceOptions
 
-    func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws {
-        ConvertHandler.register(on: server, logger: logger)
+    func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws {
+        ConvertHandler.register(on: server, logger: logger, metrics: ConverterMetrics(metrics))
     }
 
     static func main() { ServiceMain.main(Self.self) }

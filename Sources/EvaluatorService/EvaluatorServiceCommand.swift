@@ -3,6 +3,7 @@ import EvaluationService
 import GRPCKit
 import Logging
 import PspctlProtocol
+import ServiceMetrics
 import ServiceRuntime
 
 /// `EvaluatorService`: `pspctl.v1.Evaluator` with health and reflection, on ServiceRuntime. Thin: its
@@ -21,9 +22,13 @@ struct EvaluatorServiceCommand: ServiceCommand {
         Logs are key=value lines on stderr. SIGINT or SIGTERM: health turns NOT_SERVING, calls in flight \
         get --grace seconds, exit 0. Exit 2 on bad usage or when the address cannot be bound.
 
+        With --http-listen HOST:PORT, an HTTP listener serves Prometheus metrics at /metrics (pspctl_…), \
+        liveness at /healthz and readiness at /readyz (503 from the start of shutdown).
+
         Examples:
           EvaluatorService                                   # 127.0.0.1:50052
           EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
+          EvaluatorService --http-listen 0.0.0.0:9092         # then: curl 127.0.0.1:9092/metrics
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
         """)
 
@@ -50,9 +55,13 @@ struct EvaluatorServiceCommand: ServiceCommand {
         options.receivePrefetch = 4
     }
 
-    func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws {
-        EvaluatorService(configuration: .init(maxRuleSets: maxRuleSets), logger: logger).register(on: server)
+    func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws {
+        EvaluatorService(configuration: .init(maxRuleSets: maxRuleSets), logger: logger,
+                         metrics: EvaluatorMetrics(metrics)).register(on: server)
     }
 
     static func main() { ServiceMain.main(Self.self) }
 }
+
+/// ServiceMetrics' Prometheus families take EvaluationService's reports as they are.
+extension EvaluatorMetrics: EvaluationMetricsSink {}

@@ -4,6 +4,8 @@ import Foundation
 import GRPCKit
 import Logging
 import PspctlProtocol
+import ServiceHTTP
+import ServiceMetrics
 
 /// Runs a `ServiceCommand` as a process:
 ///
@@ -12,10 +14,13 @@ import PspctlProtocol
 /// 3. binds `--listen` (cannot bind: logged, exit 2), registers the service, `grpc.health.v1.Health`
 ///    and server reflection, starts, marks every served service SERVING and logs
 ///    `listening on HOST:PORT` with the real port (`address=HOST:PORT`), so `--listen 127.0.0.1:0` works;
+///    with `--http-listen`, binds the HTTP listener (`ServiceEndpoints`: metrics, probes) before the gRPC
+///    server starts and logs `http listening on HOST:PORT` after the gRPC line;
 /// 4. waits for SIGINT or SIGTERM (a DispatchSource; the signals' default action is turned off first,
 ///    so one that arrives during start-up is kept, not fatal);
-/// 5. then sets every status NOT_SERVING, ends health watches, shuts the server down letting calls in
-///    flight finish for `--grace` seconds (the rest are cancelled), logs `stopped` and exits 0.
+/// 5. then sets every status NOT_SERVING (`/readyz` answers 503 from then on), ends health watches, shuts
+///    the server down letting calls in flight finish for `--grace` seconds (the rest are cancelled), closes
+///    the HTTP listener, logs `stopped` and exits 0.
 public enum ServiceMain {
     public static func main<Command: ServiceCommand>(_ type: Command.Type,
                                                      arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
@@ -38,8 +43,10 @@ public enum ServiceMain {
         let signals = SignalWaiter([SIGINT, SIGTERM])
         let listen = command.service.listen ?? Command.defaultListen
 
+        let metrics = ServiceMetrics()
         var options = ServerOptions(listen: listen)
         command.configure(&options)
+        options.callObserver = metrics.calls
         let server: Server
         do {
             server = try Server(options: options)
@@ -49,13 +56,27 @@ public enum ServiceMain {
         }
         let health = HealthStatusBoard()
         do {
-            try command.register(on: server, health: health, logger: logger)
+            try command.register(on: server, health: health, logger: logger, metrics: metrics)
         } catch {
             logger.error("cannot set up the service", metadata: ["error": "\(error)"])
             return 2
         }
         HealthService.register(on: server, board: health)
         ReflectionService.register(on: server, services: Command.servedServices + [ServiceName.health, ServiceName.serverReflection])
+        var http: HTTPServer?
+        if let httpListen = command.service.httpListen {
+            guard let configuration = HTTPServer.Configuration(address: httpListen) else {
+                logger.error("--http-listen must be HOST:PORT, not \(httpListen)")
+                return 2
+            }
+            do {
+                http = try HTTPServer(configuration: configuration,
+                                      router: ServiceEndpoints.router(metrics: metrics, health: health))
+            } catch {
+                logger.error("cannot listen on \(httpListen) for HTTP", metadata: ["error": "\(error)"])
+                return 2
+            }
+        }
         do {
             try server.start()
         } catch {
@@ -65,6 +86,10 @@ public enum ServiceMain {
         for name in [""] + Command.servedServices { health.set(.serving, for: name) }
         let address = boundAddress(listen, port: server.port)
         logger.info("listening on \(address)", metadata: ["address": "\(address)"])
+        if let http, let httpListen = command.service.httpListen {
+            let httpAddress = boundAddress(httpListen, port: http.port)
+            logger.info("http listening on \(httpAddress)", metadata: ["http_address": "\(httpAddress)"])
+        }
 
         let signal = signals.wait()
         logger.info("received \(signal), shutting down", metadata: ["grace_seconds": "\(command.service.grace)"])
@@ -72,8 +97,9 @@ public enum ServiceMain {
         health.close()
         let grace = command.service.graceDuration
         let done = DispatchSemaphore(value: 0)
-        Task {
+        Task { [http] in
             await server.shutdown(grace: grace)
+            await http?.shutdown()
             done.signal()
         }
         done.wait()
