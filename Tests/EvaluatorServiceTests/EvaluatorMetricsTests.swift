@@ -133,6 +133,32 @@ final class EvaluatorMetricsTests: XCTestCase {
         XCTAssertEqual(samples.value("pspctl_evaluator_items_received_total"), 0)
     }
 
+    func testRuleLabelsAreBounded() throws {
+        // 300 rules that all match a create, one more with a 250-character name; --all-matches fires each.
+        var rules = ""
+        let names = (0..<300).map { String(format: "rule %03d", $0) } + [String(repeating: "long ", count: 50)]
+        for name in names {
+            rules += "- rule: \(name)\n  desc: d\n  condition: ka.verb=create\n  output: \"created %ka.target.name\"\n"
+            rules += "  priority: NOTICE\n  source: k8s_audit\n"
+        }
+        let rulesFile = try Pspctl.temporaryFile(rules)
+        let log = Inputs.cliFixtures.appendingPathComponent("k8s_audit_rules/create-privileged-pod.jsonl").path
+        let creates = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains(#""verb":"create""#) }.count
+        XCTAssertGreaterThan(creates, 0)
+        let watch = try Pspctl.run(["watch", "--rules", rulesFile, "--audit-log", log, "--all-matches", "--output", "json",
+                                    "--evaluator", evaluator.address])
+        XCTAssertEqual(watch.status, 0, watch.stderr)
+        XCTAssertEqual(watch.stdoutLines.count, names.count * creates)
+
+        let samples = try scrape().samples("pspctl_evaluator_alerts_total")
+        let named = samples.filter { $0.labels["rule"] != "_other" }
+        XCTAssertEqual(named.count, 256, "the first 256 names get their own series")
+        XCTAssertTrue(named.allSatisfy { $0.value == Double(creates) && $0.labels["priority"] == "Notice" })
+        XCTAssertEqual(samples.value("pspctl_evaluator_alerts_total", ["rule": "_other"]), Double((names.count - 256) * creates))
+        XCTAssertEqual(samples.value("pspctl_evaluator_alerts_total"), Double(names.count * creates))
+    }
+
     func testProbesAndReadyzDuringTheShutdownGrace() throws {
         try Inputs.requireFalcoRules()
         XCTAssertEqual(try MetricsScrape.get(port: httpPort, "/healthz").status, 200)
