@@ -217,6 +217,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// closes the sending side and lets the deadline close the rest.
     private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: HTTPResponse, close: Bool) {
         let keepAlive = head.isKeepAlive && !close
+        // The state and deadline change before the answer is written: writing its end lets NIO's pipelining
+        // handler pass on a request the client already sent, from within this call.
+        if keepAlive {
+            state = .waiting
+            arm(context, timeout)
+        } else {
+            state = .closing
+            arm(context, min(timeout, .seconds(2)))
+        }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
@@ -228,14 +237,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if keepAlive {
-            state = .waiting
-            arm(context, timeout)
-        } else {
-            state = .closing
+        if !keepAlive {
             let channel = context.channel
             written.whenComplete { _ in channel.close(mode: .output, promise: nil) }
-            arm(context, min(timeout, .seconds(2)))
         }
     }
 

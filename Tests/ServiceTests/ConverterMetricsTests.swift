@@ -87,6 +87,26 @@ final class ConverterMetricsTests: XCTestCase {
         }
     }
 
+    func testKeepAliveAndPipelinedRequests() throws {
+        guard let python = MetricsScrape.python() else { throw XCTSkip(MetricsScrape.parserMissing) }
+        let script = Pspctl.packageRoot.appendingPathComponent("Tests/ServiceTests/python/http_pipeline.py").path
+        func run(_ paths: [String], wait: Int = 10) throws -> [String] {
+            let process = Process()
+            process.executableURL = python
+            process.arguments = [script, String(httpPort), String(wait)] + paths
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return text.split(separator: "\n").map(String.init)
+        }
+        // Answered in order on one connection; an error answer closes it, so what follows gets nothing.
+        XCTAssertEqual(try run(["/healthz", "/readyz", "/metrics", "/nope", "/healthz"]), ["200", "200", "200", "404", "closed"])
+        // Kept open after good answers (until the request deadline, 30 s).
+        XCTAssertEqual(try run(["/healthz", "/healthz?probe=1"], wait: 2), ["200", "200"])
+    }
+
     func testHostileHTTPClients() throws {
         let notFound = try MetricsScrape.get(port: httpPort, "/nothing-here")
         XCTAssertEqual(notFound.status, 404)
