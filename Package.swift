@@ -39,6 +39,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         // X.509 parsing for the TLS flags: a certificate's public key against its private key, at start-up.
         .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
+        // The services' HTTP listener (/metrics, /healthz, /readyz; later the audit webhook): NIOCore,
+        // NIOPosix and NIOHTTP1 only. Prometheus text format for /metrics.
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -66,7 +70,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "EvaluatorService", dependencies: [
-            "ServiceRuntime", "EvaluationService", "GRPCKit", "PspctlProtocol",
+            "ServiceRuntime", "ServiceMetrics", "EvaluationService", "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -106,9 +110,19 @@ let package = Package(
         // The services (issue 14): one runtime (health, reflection, options, logs, signals) both share; the
         // conversion pipeline, shared by `pspctl convert` and ConverterService; the engine ↔ wire mapping.
         .target(name: "ServiceRuntime", dependencies: [
-            "GRPCKit", "PspctlProtocol", "TLSCredentials",
+            "GRPCKit", "PspctlProtocol", "TLSCredentials", "ServiceHTTP", "ServiceMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The services' HTTP listener (router, limits) on swift-nio, and their Prometheus metrics.
+        .target(name: "ServiceHTTP", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .target(name: "ServiceMetrics", dependencies: [
+            "GRPCKit",
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "RuleSetWire", dependencies: ["RulesEngine", "ConditionLanguage", "PspctlProtocol", "ConversionService", "PodSecurity"]),
         .target(name: "ConversionService", dependencies: [
@@ -116,7 +130,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ConverterService", dependencies: [
-            "ServiceRuntime", "ConversionService", "RuleSetWire", "GRPCKit", "PspctlProtocol",
+            "ServiceRuntime", "ServiceMetrics", "ConversionService", "RuleSetWire", "GRPCKit", "PspctlProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -27,6 +27,10 @@ python3 -c 'import grpc, sys; sys.exit(grpc.__version__ != "1.76.0")' 2>/dev/nul
 python3 -c "import grpc_tools" 2>/dev/null || pip_packages+=("grpcio-tools==1.76.0")
 python3 -c "import grpc_health.v1" 2>/dev/null || pip_packages+=("grpcio-health-checking==1.76.0")
 python3 -c "import grpc_reflection.v1alpha" 2>/dev/null || pip_packages+=("grpcio-reflection==1.76.0")
+# prometheus-client: its text parser reads the services' /metrics in ServiceTests and EvaluatorServiceTests
+# (an independent check of the exposition format and of the counts).
+python3 -c 'import prometheus_client.parser, importlib.metadata as m, sys; sys.exit(m.version("prometheus-client") != "0.23.1")' 2>/dev/null \
+  || pip_packages+=("prometheus-client==0.23.1")
 if ((${#pip_packages[@]})); then
   echo "installing: ${pip_packages[*]}" >&2
   python3 -m pip install --quiet "${pip_packages[@]}" 2>/dev/null \

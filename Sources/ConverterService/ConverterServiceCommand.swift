@@ -2,6 +2,7 @@ import ArgumentParser
 import GRPCKit
 import Logging
 import PspctlProtocol
+import ServiceMetrics
 import ServiceRuntime
 
 /// `ConverterService`: `pspctl.v1.Converter` with health and reflection, on ServiceRuntime.
@@ -31,11 +32,15 @@ struct ConverterServiceCommand: ServiceCommand {
         certificate that CA signed). Without TLS on an address other than loopback, a warning is logged. \
         A TLS file that cannot be used (missing, not PEM, a key that does not match its certificate) is exit 2.
 
+        With --http-listen HOST:PORT, an HTTP listener serves Prometheus metrics at /metrics (pspctl_…), \
+        liveness at /healthz and readiness at /readyz (503 from the start of shutdown).
+
         Examples:
           ConverterService
           ConverterService --listen 0.0.0.0:50051 --log-level debug
           ConverterService --convert-deadline 10 --max-concurrent-streams 16
           ConverterService --listen 0.0.0.0:50051 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
+          ConverterService --http-listen 0.0.0.0:9091          # then: curl 127.0.0.1:9091/metrics
           pspctl convert --psp-path psp.yaml --rules-path rules.yaml --converter 127.0.0.1:50051
         """)
 
@@ -55,10 +60,10 @@ struct ConverterServiceCommand: ServiceCommand {
         }
     }
 
-    func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws {
+    func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws {
         ConvertHandler.register(on: server, deadlineSeconds: convertDeadline,
                                 work: DeadlineWork(maxRunning: service.limits.maxConcurrentStreams, what: "conversions"),
-                                logger: logger)
+                                logger: logger, metrics: ConverterMetrics(metrics))
     }
 
     static func main() { ServiceMain.main(Self.self) }

@@ -14,10 +14,14 @@ public final class EvaluatorService: Sendable {
 
     private let cache: RuleSetCache
     private let logger: Logger
+    private let metrics: any EvaluationMetricsSink
 
-    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "pspctl.evaluator")) {
+    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "pspctl.evaluator"),
+                metrics: any EvaluationMetricsSink = NoEvaluationMetrics()) {
         cache = RuleSetCache(capacity: configuration.maxRuleSets)
         self.logger = logger
+        self.metrics = metrics
+        metrics.ruleSetsCached(0)
     }
 
     /// Registers the four methods on `server`.
@@ -32,6 +36,7 @@ public final class EvaluatorService: Sendable {
         server.register(unary: MethodPath.deleteRuleSet) { [self] request, _ throws(RPCError) in
             let id = try decode(PspctlV1.DeleteRuleSetRequest.self, request).id
             let deleted = cache.remove(id)
+            metrics.ruleSetsCached(cache.count)
             logger.info("rule set deleted", metadata: ["id": "\(id)", "deleted": "\(deleted)"])
             return PspctlV1.DeleteRuleSetResponse(deleted: deleted).encoded()
         }
@@ -41,7 +46,28 @@ public final class EvaluatorService: Sendable {
     }
 
     private func loadRuleSet(_ bytes: [UInt8], _ context: ServerContext) throws(RPCError) -> [UInt8] {
-        let request = try decode(PspctlV1.LoadRuleSetRequest.self, bytes)
+        let request: PspctlV1.LoadRuleSetRequest
+        do { request = try decode(PspctlV1.LoadRuleSetRequest.self, bytes) }
+        catch { metrics.ruleSetLoad(source: "unknown", outcome: "rejected"); throw error }
+        let source = switch request.source {
+        case .compiled?: "compiled"
+        case .files?: "files"
+        case nil: "unknown"
+        }
+        do {
+            let (response, outcome) = try loadRuleSet(request, context)
+            metrics.ruleSetLoad(source: source, outcome: outcome)
+            metrics.ruleSetsCached(cache.count)
+            return response
+        } catch {
+            metrics.ruleSetLoad(source: source, outcome: "rejected")
+            throw error
+        }
+    }
+
+    /// The answer and the outcome for metrics (`loaded` or `cached`).
+    private func loadRuleSet(_ request: PspctlV1.LoadRuleSetRequest, _ context: ServerContext) throws(RPCError)
+        -> ([UInt8], String) {
         let options = request.options ?? PspctlV1.LoadOptions()
         switch request.source {
         case nil:
@@ -51,7 +77,7 @@ public final class EvaluatorService: Sendable {
             if let cached = cache.get(id), cached.treeDigest == CompiledRuleSetID.treeDigest(compiled) {
                 var response = cached.loadResponse
                 response.alreadyCached = true
-                return response.encoded()
+                return (response.encoded(), "cached")
             }
             let set = try RuleSetLoader.load(compiled: compiled, options: options, id: id)
             let cached = cache.insert(set)
@@ -59,13 +85,13 @@ public final class EvaluatorService: Sendable {
                 throw RPCError(.alreadyExists, "rule set \(id) is loaded with another compiled tree (DeleteRuleSet it first)")
             }
             logger.info("compiled rule set loaded", metadata: ["id": "\(id)", "rules": "\(set.loadResponse.ruleCount)"])
-            return cached.loadResponse.encoded()
+            return (cached.loadResponse.encoded(), "loaded")
         case .files(let files)?:
             let id = try RuleSetID.of(files: files.files, options: options)
             if let cached = cache.get(id) {
                 var response = cached.loadResponse
                 response.alreadyCached = true
-                return response.encoded()
+                return (response.encoded(), "cached")
             }
             let set: RuleSet
             do {
@@ -82,7 +108,7 @@ public final class EvaluatorService: Sendable {
             }
             let cached = cache.insert(set)
             logger.info("rule set loaded", metadata: ["id": "\(id)", "rules": "\(set.loadResponse.ruleCount)"])
-            return cached.loadResponse.encoded()
+            return (cached.loadResponse.encoded(), "loaded")
         }
     }
 
@@ -95,13 +121,32 @@ public final class EvaluatorService: Sendable {
             throw RPCError(.notFound, "no rule set has id \"\(start.ruleSetID)\" (load it with LoadRuleSet)")
         }
         var session = try EvaluationSession(ruleSet: ruleSet, start: start)
+        metrics.evaluateStreamOpened()
+        defer { metrics.evaluateStreamClosed() }
         while let message = try await stream.receive() {
             guard case .batch(let batch)? = try decode(PspctlV1.EvaluateRequest.self, message).request else {
                 throw RPCError(.invalidArgument, "every EvaluateRequest after the first must be `batch`")
             }
-            try await stream.send(session.evaluate(batch).encoded())
+            let started = ContinuousClock.now
+            let response = session.evaluate(batch)
+            report(response, ruleSet: ruleSet, duration: .now - started)
+            try await stream.send(response.encoded())
         }
         logger.debug("stream ended", metadata: ["peer": "\(context.peer)", "items": "\(session.counts.itemsReceived)"])
+    }
+
+    /// One batch's items, events, rejections and alerts by rule, to the metrics sink.
+    private func report(_ response: PspctlV1.EvaluateResponse, ruleSet: RuleSet, duration: Duration) {
+        var events = 0, rejected = 0
+        var alerts: [String: Int] = [:]
+        for result in response.results {
+            events += Int(result.events)
+            if !result.error.isEmpty { rejected += 1 }
+            for alert in result.alerts { alerts[alert.rule, default: 0] += 1 }
+        }
+        metrics.batchEvaluated(items: response.results.count, events: events, rejectedItems: rejected,
+                               alerts: alerts.map { (rule: $0.key, priority: ruleSet.priorityNames[$0.key] ?? "unknown", count: $0.value) },
+                               duration: duration)
     }
 
     private func decode<M: ProtocolMessage>(_: M.Type, _ bytes: [UInt8]) throws(RPCError) -> M {

@@ -15,6 +15,8 @@ final class RuleSet: Sendable {
     let loadResponse: PspctlV1.LoadRuleSetResponse
     /// A compiled set's tree digest (`CompiledRuleSetID.treeDigest`); nil for rules files.
     let treeDigest: [UInt8]?
+    /// Each rule's priority name (`Warning` …), for the alert metrics.
+    let priorityNames: [String: String]
 
     init(id: String, engine: RulesEngine, options: PspctlV1.LoadOptions, warnings: [RulesLoadWarningText],
          treeDigest: [UInt8]? = nil) {
@@ -22,6 +24,7 @@ final class RuleSet: Sendable {
         self.treeDigest = treeDigest
         self.engine = engine
         self.options = options
+        priorityNames = Dictionary(engine.rules.map { ($0.name, $0.priority.name) }, uniquingKeysWith: { first, _ in first })
         loadResponse = PspctlV1.LoadRuleSetResponse(
             id: id, ruleCount: UInt32(engine.rules.count), warnings: warnings.map(\.text),
             notableWarnings: warnings.indices.filter { warnings[$0].isNotable }.map(UInt32.init),

@@ -48,6 +48,9 @@ final class RuleSetCache: @unchecked Sendable {
         }
     }
 
+    /// Sets held now.
+    var count: Int { lock.withLock { sets.count } }
+
     /// Most recently used first.
     func list() -> [RuleSet] {
         lock.withLock { order.reversed().compactMap { sets[$0] } }

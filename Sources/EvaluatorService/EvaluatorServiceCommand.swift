@@ -3,6 +3,7 @@ import EvaluationService
 import GRPCKit
 import Logging
 import PspctlProtocol
+import ServiceMetrics
 import ServiceRuntime
 
 /// `EvaluatorService`: `pspctl.v1.Evaluator` with health and reflection, on ServiceRuntime. Thin: its
@@ -35,11 +36,15 @@ struct EvaluatorServiceCommand: ServiceCommand {
         certificate that CA signed). Without TLS on an address other than loopback, a warning is logged. \
         A TLS file that cannot be used (missing, not PEM, a key that does not match its certificate) is exit 2.
 
+        With --http-listen HOST:PORT, an HTTP listener serves Prometheus metrics at /metrics (pspctl_…), \
+        liveness at /healthz and readiness at /readyz (503 from the start of shutdown).
+
         Examples:
           EvaluatorService                                   # 127.0.0.1:50052
           EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
           EvaluatorService --max-concurrent-streams 32 --shutdown-grace 30
           EvaluatorService --listen 0.0.0.0:50052 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
+          EvaluatorService --http-listen 0.0.0.0:9092         # then: curl 127.0.0.1:9092/metrics
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
             --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
@@ -57,9 +62,13 @@ struct EvaluatorServiceCommand: ServiceCommand {
         guard maxRuleSets > 0 else { throw ValidationError("--max-rule-sets must be positive") }
     }
 
-    func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws {
-        EvaluatorService(configuration: .init(maxRuleSets: maxRuleSets), logger: logger).register(on: server)
+    func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws {
+        EvaluatorService(configuration: .init(maxRuleSets: maxRuleSets), logger: logger,
+                         metrics: EvaluatorMetrics(metrics)).register(on: server)
     }
 
     static func main() { ServiceMain.main(Self.self) }
 }
+
+/// ServiceMetrics' Prometheus families take EvaluationService's reports as they are.
+extension EvaluatorMetrics: EvaluationMetricsSink {}

@@ -26,6 +26,8 @@ public struct ServerOptions: Sendable {
     /// Methods ("/package.Service/Method") always admitted: never counted against
     /// `maxConcurrentCalls`, and still served while the server drains at shutdown (health checks).
     public var alwaysAdmittedMethods: Set<String>
+    /// Told when each call starts and ends (metrics); nil: nobody.
+    public var callObserver: (any ServerCallObserver)? = nil
 
     public init(listen: String = "127.0.0.1:0", credentials: ServerCredentials = .insecure,
                 maxReceiveMessageBytes: Int? = nil, maxSendMessageBytes: Int? = nil,

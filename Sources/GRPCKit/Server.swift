@@ -169,8 +169,9 @@ final class ServerCore: @unchecked Sendable {
         let context = ServerContext(method: method, peer: call.peer, deadline: incoming.deadline,
                                     requestMetadata: Metadata(UnsafePointer(incoming.metadata)), stream: stream)
         let (refusal, onEnd) = admit(method, stream)
+        let observed = options.callObserver.map { ObservedCall($0, method: method, isRegistered: handler != nil) }
         ServerCallDriver(context: context, stream: stream, isStopping: { [self] in lock.withLock { stopping || draining } },
-                         refusal: refusal, onEnd: onEnd)
+                         refusal: refusal, onEnd: onEnd, observed: observed)
             .run(handler)
     }
 

@@ -79,6 +79,8 @@ struct ServerCallDriver {
     let refusal: RPCError?
     /// Runs once the handler returned (or will never run) and the call's end was seen.
     let onEnd: @Sendable () -> Void
+    /// Told when the call ends (metrics); nil: nobody.
+    var observed: ObservedCall? = nil
 
     func run(_ handler: MethodHandler?) {
         let context = self.context, stream = self.stream, isStopping = self.isStopping
@@ -92,10 +94,13 @@ struct ServerCallDriver {
         }, { [weak context] in context?.cancelHandler() })
         let close = Batch()
         close.addReceiveCloseOnServer()
+        let observed = self.observed
         if !stream.call.start(close, onComplete: { batch, success in
             stream.serverCallClosed(wasCancelled: batch.serverSawCancellation || !success)
+            observed?.ended(stream.serverEndCode)
             ending.partEnded()
         }) {
+            observed?.ended(.unavailable)
             ending.partEnded()
         }
         if let refusal {

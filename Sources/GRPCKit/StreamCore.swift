@@ -303,6 +303,14 @@ final class StreamCore: @unchecked Sendable {
         if let (continuation, result) = delivered { continuation.resume(returning: result) }
     }
 
+    /// Server side, once the call closed: the status it sent, or why it was cut short before sending one.
+    var serverEndCode: StatusCode {
+        lock.withLock {
+            if closeStarted, case .status(let code, _, _)? = close { return code }
+            return cancelled?.code ?? .cancelled
+        }
+    }
+
     /// Client side: RECV_STATUS_ON_CLIENT completed.
     func clientStatusArrived(_ status: RPCStatus) {
         lock.lock()

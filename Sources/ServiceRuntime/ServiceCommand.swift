@@ -1,6 +1,7 @@
 import ArgumentParser
 import GRPCKit
 import Logging
+import ServiceMetrics
 
 /// A pspctl service's command line and its gRPC handlers. The executable's whole `main` is
 /// `ServiceMain.main(MyService.self)`; the runtime does the rest (see `ServiceMain`).
@@ -24,12 +25,21 @@ public protocol ServiceCommand: ParsableCommand {
     /// Adjusts the server's options (message size limits …) before it binds; the default changes nothing.
     func configure(_ options: inout ServerOptions)
     /// Registers the service's handlers, before the server starts. A thrown error is logged and the
-    /// process exits 2.
+    /// process exits 2. Implement this one or the variant with `metrics`.
     func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws
+    /// The same with the process's metrics, where the service adds its own families (the default calls
+    /// the variant without them). gRPC calls by method and status are counted for every service already.
+    func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws
 }
 
 extension ServiceCommand {
     public func configure(_ options: inout ServerOptions) {}
+
+    public func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws {}
+
+    public func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws {
+        try register(on: server, health: health, logger: logger)
+    }
 
     /// The log label and `service=` key: the command's name.
     public static var serviceLabel: String { configuration.commandName ?? "\(Self.self)" }

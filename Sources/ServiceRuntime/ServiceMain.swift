@@ -5,6 +5,8 @@ import GRPCKit
 import Logging
 import PspctlProtocol
 import TLSCredentials
+import ServiceHTTP
+import ServiceMetrics
 
 /// Runs a `ServiceCommand` as a process:
 ///
@@ -16,14 +18,16 @@ import TLSCredentials
 ///    and server reflection, starts, marks every served service SERVING and logs
 ///    `listening on HOST:PORT` with the real port (`address=HOST:PORT`, `tls=off|tls|mtls`), so
 ///    `--listen 127.0.0.1:0` works; without TLS on a non-loopback address, a warning that traffic is
-///    unencrypted;
+///    unencrypted; with `--http-listen`, binds the HTTP listener (`ServiceEndpoints`: metrics, probes)
+///    before the gRPC server starts and logs `http listening on HOST:PORT` after the gRPC line;
 /// 4. waits for SIGINT or SIGTERM (a DispatchSource; the signals' default action is turned off first,
 ///    so one that arrives during start-up is kept, not fatal);
-/// 5. then sets every status NOT_SERVING and ends health watches at once, and drains the server
-///    (`Server.shutdown`): new calls are refused with UNAVAILABLE (health checks still answer, NOT_SERVING),
-///    streams in flight answer the requests they have already read and end with UNAVAILABLE, "the
-///    server is shutting down"; whatever still runs after `--shutdown-grace` seconds is cancelled
-///    with UNAVAILABLE. Logs `stopped` (with how many calls were in flight and cancelled), exits 0.
+/// 5. then sets every status NOT_SERVING (`/readyz` answers 503 from then on) and ends health watches at
+///    once, and drains the server (`Server.shutdown`): new calls are refused with UNAVAILABLE (health
+///    checks still answer, NOT_SERVING), streams in flight answer the requests they have already read and
+///    end with UNAVAILABLE, "the server is shutting down"; whatever still runs after `--shutdown-grace`
+///    seconds is cancelled with UNAVAILABLE. Then closes the HTTP listener, logs `stopped` (with how many
+///    calls were in flight and cancelled), exits 0.
 ///
 /// `--max-message-bytes`, `--max-concurrent-streams`, `--stream-window` and the keepalive options
 /// (`LimitOptions`) are applied to the server before the command's own `configure`.
@@ -62,9 +66,11 @@ public enum ServiceMain {
         }
         for warning in security.warnings { logger.warning("\(warning)") }
 
+        let metrics = ServiceMetrics()
         var options = ServerOptions(listen: listen, credentials: security.credentials)
         command.service.limits.apply(to: &options)
         command.configure(&options)
+        options.callObserver = metrics.calls
         let server: Server
         do {
             server = try Server(options: options)
@@ -74,13 +80,27 @@ public enum ServiceMain {
         }
         let health = HealthStatusBoard()
         do {
-            try command.register(on: server, health: health, logger: logger)
+            try command.register(on: server, health: health, logger: logger, metrics: metrics)
         } catch {
             logger.error("cannot set up the service", metadata: ["error": "\(error)"])
             return 2
         }
         HealthService.register(on: server, board: health)
         ReflectionService.register(on: server, services: Command.servedServices + [ServiceName.health, ServiceName.serverReflection])
+        var http: HTTPServer?
+        if let httpListen = command.service.httpListen {
+            guard let configuration = HTTPServer.Configuration(address: httpListen) else {
+                logger.error("--http-listen must be HOST:PORT, not \(httpListen)")
+                return 2
+            }
+            do {
+                http = try HTTPServer(configuration: configuration,
+                                      router: ServiceEndpoints.router(metrics: metrics, health: health))
+            } catch {
+                logger.error("cannot listen on \(httpListen) for HTTP", metadata: ["error": "\(error)"])
+                return 2
+            }
+        }
         do {
             try server.start()
         } catch {
@@ -94,6 +114,10 @@ public enum ServiceMain {
             logger.warning("serving without TLS on a non-loopback address: traffic is unencrypted (use --tls-cert and --tls-key)",
                            metadata: ["address": "\(address)"])
         }
+        if let http, let httpListen = command.service.httpListen {
+            let httpAddress = boundAddress(httpListen, port: http.port)
+            logger.info("http listening on \(httpAddress)", metadata: ["http_address": "\(httpAddress)"])
+        }
 
         let signal = signals.wait()
         logger.info("received \(signal), shutting down", metadata: ["grace_seconds": "\(command.service.grace)"])
@@ -102,8 +126,9 @@ public enum ServiceMain {
         let grace = command.service.graceDuration
         let done = DispatchSemaphore(value: 0)
         let outcome = ShutdownOutcome()
-        Task {
+        Task { [http] in
             outcome.report = await server.shutdown(grace: grace)
+            await http?.shutdown()
             done.signal()
         }
         done.wait()

@@ -30,6 +30,11 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @OptionGroup(title: "TLS")
     public var tls: TLSServerOptions
 
+    @Option(name: .customLong("http-listen"),
+            help: ArgumentHelp("Also serve HTTP on HOST:PORT: Prometheus metrics at /metrics, probes at /healthz and /readyz (port 0 picks a free port; the log says which).",
+                               valueName: "host:port"))
+    public var httpListen: String?
+
     public init() {}
 
     /// The shutdown grace in seconds (default 10).
@@ -46,6 +51,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             throw ValidationError("--shutdown-grace must be a number of seconds from 0 to 86400, not \(grace)")
         }
         if let listen { try Self.checkAddress(listen) }
+        if let httpListen { try Self.checkAddress(httpListen, option: "--http-listen") }
     }
 
     /// The parsed log level (`validate` has checked it).
@@ -55,10 +61,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var graceDuration: Duration { .milliseconds(Int64((grace * 1000).rounded())) }
 
     /// HOST:PORT with a port 0…65535 (IPv6 hosts in brackets, `[::1]:50051`).
-    static func checkAddress(_ address: String) throws {
+    static func checkAddress(_ address: String, option: String = "--listen") throws {
         guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
               let port = Int(address[address.index(after: colon)...]), (0...65_535).contains(port) else {
-            throw ValidationError("--listen must be HOST:PORT, not \(address)")
+            throw ValidationError("\(option) must be HOST:PORT, not \(address)")
         }
     }
 }
