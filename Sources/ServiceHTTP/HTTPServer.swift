@@ -25,7 +25,7 @@ public final class HTTPServer: Sendable {
         public var maxConnections: Int
 
         public init(host: String, port: Int, maxHeaderBytes: Int = 16 << 10, maxHeaderCount: Int = 100,
-                    requestTimeout: Duration = .seconds(30), maxConnections: Int = 128) {
+                    requestTimeout: Duration = .seconds(10), maxConnections: Int = 128) {
             self.host = host
             self.port = port
             self.maxHeaderBytes = maxHeaderBytes

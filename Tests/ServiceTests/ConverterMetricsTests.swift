@@ -103,8 +103,42 @@ final class ConverterMetricsTests: XCTestCase {
         }
         // Answered in order on one connection; an error answer closes it, so what follows gets nothing.
         XCTAssertEqual(try run(["/healthz", "/readyz", "/metrics", "/nope", "/healthz"]), ["200", "200", "200", "404", "closed"])
-        // Kept open after good answers (until the request deadline, 30 s).
+        // Kept open after good answers (until the request deadline, 10 s).
         XCTAssertEqual(try run(["/healthz", "/healthz?probe=1"], wait: 2), ["200", "200"])
+    }
+
+    func testASlowRequestIsClosedAtTheDeadline() throws {
+        guard let python = MetricsScrape.python() else { throw XCTSkip(MetricsScrape.parserMissing) }
+        // Half a request head, one more byte each second: closed 10 s after the connection opened.
+        let script = """
+        import socket, sys, time
+        s = socket.create_connection(("127.0.0.1", \(httpPort)))
+        start = time.time()
+        s.sendall(b"GET /healthz HTTP/1.1\\r\\nX-Slow: ")
+        s.settimeout(1)
+        while time.time() - start < 20:
+            try:
+                if s.recv(100) == b"":
+                    break
+            except socket.timeout:
+                try: s.sendall(b"a")
+                except OSError: break
+            except OSError:
+                break
+        print(round(time.time() - start, 1))
+        """
+        let process = Process()
+        process.executableURL = python
+        process.arguments = ["-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let seconds = try XCTUnwrap(Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), text)
+        XCTAssertGreaterThan(seconds, 9)
+        XCTAssertLessThan(seconds, 15)
+        XCTAssertEqual(try MetricsScrape.get(port: httpPort, "/healthz").status, 200)
     }
 
     func testHostileHTTPClients() throws {
