@@ -13,7 +13,7 @@ final class EvaluatorMetricsTests: XCTestCase {
     override func setUpWithError() throws {
         guard let python = MetricsScrape.python() else { throw XCTSkip(MetricsScrape.parserMissing) }
         self.python = python
-        evaluator = try EvaluatorProcess(arguments: ["--http-listen", "127.0.0.1:0", "--grace", "5"])
+        evaluator = try EvaluatorProcess(arguments: ["--http-listen", "127.0.0.1:0", "--shutdown-grace", "5"])
         httpPort = try XCTUnwrap(MetricsScrape.httpPort(of: evaluator), evaluator.logText)
     }
 
@@ -160,34 +160,43 @@ final class EvaluatorMetricsTests: XCTestCase {
     }
 
     func testProbesAndReadyzDuringTheShutdownGrace() throws {
-        try Inputs.requireFalcoRules()
         XCTAssertEqual(try MetricsScrape.get(port: httpPort, "/healthz").status, 200)
         let ready = try MetricsScrape.get(port: httpPort, "/readyz")
         XCTAssertEqual(ready.status, 200)
         XCTAssertEqual(ready.body, "ready\n")
 
-        // A stream that stays open: pspctl reads its log from a pipe we keep open.
-        let log = try String(contentsOfFile: Inputs.auditLogs()[0], encoding: .utf8)
-        let watch = Process()
-        watch.executableURL = Pspctl.executable
-        watch.arguments = ["watch", "--rules", Inputs.k8sAuditRules, "--audit-log", "-", "--evaluator", evaluator.address]
-        let input = Pipe()
-        watch.standardInput = input
-        watch.standardOutput = FileHandle.nullDevice
-        watch.standardError = FileHandle.nullDevice
-        try watch.run()
+        // A service of its own whose grace lasts: a Python client sends and stops reading, so its stream's
+        // handler blocks on the send window and the drain waits out --shutdown-grace.
+        evaluator.stop()
+        evaluator = try EvaluatorProcess(arguments: ["--http-listen", "127.0.0.1:0", "--shutdown-grace", "3", "--stream-window", "1"])
+        httpPort = try XCTUnwrap(MetricsScrape.httpPort(of: evaluator), evaluator.logText)
+        let rules = try Pspctl.temporaryFile(StreamLoad.rulesYAML)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/stuck_client.py")
+        let client = Process()
+        client.executableURL = python
+        client.arguments = [script.path, Pspctl.packageRoot.appendingPathComponent("protos").path, String(evaluator.port), rules]
+        let input = Pipe(), output = Pipe()
+        client.standardInput = input
+        client.standardOutput = output
+        client.standardError = FileHandle.nullDevice
+        try client.run()
         defer {
+            try? input.fileHandleForWriting.write(contentsOf: Data("read\n".utf8))
             try? input.fileHandleForWriting.close()
-            watch.waitUntilExit()
+            if client.isRunning { client.terminate() }
+            client.waitUntilExit()
         }
-        input.fileHandleForWriting.write(Data(log.utf8))
-        // Wait until the stream is open on the server.
-        let opened = Date().addingTimeInterval(20)
-        while try scrape().value("pspctl_evaluator_streams_active") < 1, Date() < opened { usleep(50_000) }
+        var text = ""
+        while !text.contains("stuck\n") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        XCTAssertEqual(text, "stuck\n")
         XCTAssertEqual(try scrape().value("pspctl_grpc_server_active_calls", ["method": "/pspctl.v1.Evaluator/Evaluate"]), 1)
 
-        evaluator.process.terminate()  // SIGTERM; the grace is 5 s and the stream stays open
-        let turned = Date().addingTimeInterval(5)
+        evaluator.process.terminate()  // SIGTERM; the stuck stream holds the drain for the 3 s grace
+        let turned = Date().addingTimeInterval(3)
         var status = 0
         repeat {
             status = try MetricsScrape.get(port: httpPort, "/readyz").status
@@ -199,9 +208,7 @@ final class EvaluatorMetricsTests: XCTestCase {
         XCTAssertEqual(try MetricsScrape.get(port: httpPort, "/healthz").status, 200, "alive during the grace")
         XCTAssertEqual(try MetricsScrape.get(port: httpPort, "/metrics").status, 200)
 
-        // The stream ends (pspctl's input closes); the service finishes shutting down and exits 0.
-        try input.fileHandleForWriting.close()
-        watch.waitUntilExit()
+        // After the grace the stuck stream is cancelled and the service exits 0.
         let stopped = Date().addingTimeInterval(10)
         while evaluator.process.isRunning, Date() < stopped { usleep(20_000) }
         XCTAssertFalse(evaluator.process.isRunning)
