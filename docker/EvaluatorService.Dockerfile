@@ -36,8 +36,8 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libyaml-0-2 libgrpc29 libprotobuf-c1 libstdc++6 \
     && rm -rf /var/lib/apt/lists/* \
-    && groupadd --system --gid 10001 pspctl \
-    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+    && groupadd --gid 10001 pspctl \
+    && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
                --shell /usr/sbin/nologin pspctl
 COPY --from=build /out/EvaluatorService /out/swift-backtrace-static /usr/local/bin/
 # Crash backtraces on stderr (the Swift runtime's backtracer, non-interactive in a container).
