@@ -6,20 +6,14 @@ Loads RULES_FILE with LoadRuleSet, streams AUDIT_LOG's lines (plus one malformed
 through Evaluate, checks the answers, checks grpc.health.v1 (SERVING) and server reflection (lists and
 resolves pspctl.v1.Evaluator), prints the alerts' rules and "ok".
 """
-import importlib, os, sys, tempfile
+import os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluator_stubs
 
 def main():
     protos, port, rules_path, log_path = sys.argv[1:5]
-    out = tempfile.mkdtemp()
-    from grpc_tools import protoc
-    import grpc_tools
-    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    files = ["pspctl/v1/types.proto", "pspctl/v1/evaluator.proto"]
-    if protoc.main(["protoc", "-I" + protos, "-I" + include, "--python_out=" + out, "--grpc_python_out=" + out] + files) != 0:
-        raise SystemExit("protoc failed")
-    sys.path.insert(0, out)
-    pb = importlib.import_module("pspctl.v1.evaluator_pb2")
-    rpc = importlib.import_module("pspctl.v1.evaluator_pb2_grpc")
+    pb, rpc = evaluator_stubs.load(protos)
     import grpc
 
     channel = grpc.insecure_channel("127.0.0.1:" + port)

@@ -9,22 +9,16 @@ send BATCHES-1 more batches of ITEMS events of their own user, half-close and ch
 right rule on every item, input order, the counts). Prints one JSON object: accepted, refused, the
 refusal codes and messages, and the errors found (an empty list when every admitted stream was right).
 """
-import importlib, json, os, queue, sys, tempfile, threading
+import json, os, queue, sys, threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluator_stubs
 
 
 def main():
     protos, port, rules_path, streams, batches, items = sys.argv[1:7]
     streams, batches, items = int(streams), int(batches), int(items)
-    out = tempfile.mkdtemp()
-    from grpc_tools import protoc
-    import grpc_tools
-    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    files = ["pspctl/v1/types.proto", "pspctl/v1/evaluator.proto"]
-    if protoc.main(["protoc", "-I" + protos, "-I" + include, "--python_out=" + out, "--grpc_python_out=" + out] + files) != 0:
-        raise SystemExit("protoc failed")
-    sys.path.insert(0, out)
-    pb = importlib.import_module("pspctl.v1.evaluator_pb2")
-    rpc = importlib.import_module("pspctl.v1.evaluator_pb2_grpc")
+    pb, rpc = evaluator_stubs.load(protos)
     import grpc
 
     # Separate connections (a local subchannel pool each), so the flood is not one HTTP/2 connection.

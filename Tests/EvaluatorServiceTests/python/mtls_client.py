@@ -7,21 +7,15 @@ Checks health (SERVING) with the client certificate, loads RULES_FILE, evaluates
 prints the rule of every alert, one a line; then checks that the same service refuses a channel without a
 client certificate (UNAVAILABLE) and prints "ok".
 """
-import importlib, os, sys, tempfile
+import os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluator_stubs
 
 
 def main():
     protos, port, ca_path, cert_path, key_path, rules_path, log_path = sys.argv[1:8]
-    out = tempfile.mkdtemp()
-    from grpc_tools import protoc
-    import grpc_tools
-    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    files = ["pspctl/v1/types.proto", "pspctl/v1/evaluator.proto"]
-    if protoc.main(["protoc", "-I" + protos, "-I" + include, "--python_out=" + out, "--grpc_python_out=" + out] + files) != 0:
-        raise SystemExit("protoc failed")
-    sys.path.insert(0, out)
-    pb = importlib.import_module("pspctl.v1.evaluator_pb2")
-    rpc = importlib.import_module("pspctl.v1.evaluator_pb2_grpc")
+    pb, rpc = evaluator_stubs.load(protos)
     import grpc
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 

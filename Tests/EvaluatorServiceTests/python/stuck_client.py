@@ -8,21 +8,15 @@ with text and JSON alerts, are far larger than the window), prints "stuck" once 
 out, and reads nothing until a line arrives on stdin. Then it reads to the end and prints the final
 status as JSON: {"code": ..., "details": ..., "responses": N}.
 """
-import importlib, json, os, sys, tempfile, threading, time
+import json, os, sys, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluator_stubs
 
 
 def main():
     protos, port, rules_path = sys.argv[1:4]
-    out = tempfile.mkdtemp()
-    from grpc_tools import protoc
-    import grpc_tools
-    include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    files = ["pspctl/v1/types.proto", "pspctl/v1/evaluator.proto"]
-    if protoc.main(["protoc", "-I" + protos, "-I" + include, "--python_out=" + out, "--grpc_python_out=" + out] + files) != 0:
-        raise SystemExit("protoc failed")
-    sys.path.insert(0, out)
-    pb = importlib.import_module("pspctl.v1.evaluator_pb2")
-    rpc = importlib.import_module("pspctl.v1.evaluator_pb2_grpc")
+    pb, rpc = evaluator_stubs.load(protos)
     import grpc
 
     channel = grpc.insecure_channel("127.0.0.1:" + port, options=[("grpc.http2.bdp_probe", 0)])
