@@ -9,7 +9,7 @@ enum RemoteCall {
         let done = DispatchSemaphore(value: 0)
         Task {
             do throws(RPCError) {
-                let channel = try Channel(target: target)
+                let channel = try makeChannel(target)
                 defer { channel.close() }
                 box.result = .success(try await channel.unary(method, request: request, timeout: timeout))
             } catch {
