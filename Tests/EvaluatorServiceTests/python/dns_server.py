@@ -52,7 +52,8 @@ def main():
     addresses = sys.argv[2:]
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     server.bind(("127.0.0.1", 0))
-    print("port", server.getsockname()[1], flush=True)
+    sys.stdout.write("port %d\n" % server.getsockname()[1])
+    sys.stdout.flush()
     while True:
         query, peer = server.recvfrom(4096)
         try:
