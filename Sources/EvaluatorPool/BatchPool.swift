@@ -151,18 +151,25 @@ public final class BatchPool<Payload: Sendable>: @unchecked Sendable {
         cancel.forEach { $0.cancel() }
     }
 
-    /// Waits for the sender and receivers to end (after the last delivery, a failure or `stop`);
-    /// cancels streams still open.
+    /// Waits for the sender and receivers to end (after the last delivery, a failure or `stop`).
     public func finish() async {
-        let running = state.withLock { () -> [Task<Void, Never>] in
+        let (running, open) = state.withLock { () -> ([Task<Void, Never>], [ClientStream]) in
             if !finished { stopped = true; output.finish() }
             changedLocked()
-            return tasks
+            return (tasks, streams.filter(\.alive).map(\.backend.stream))
         }
-        // After an orderly end the servers close the streams at once; after a stop they are cancelled.
-        for task in running.dropFirst() { await task.value }
-        await running.first?.value
+        // After the last answer the sender half-closes and the servers end their streams at once (after a
+        // stop or a failure they are cancelled already); a server that does not is not waited for long.
+        let watchdog = Task {
+            try? await Task.sleep(for: Self.closingTime)
+            if !Task.isCancelled { open.forEach { $0.cancel() } }
+        }
+        for task in running { await task.value }
+        watchdog.cancel()
     }
+
+    /// How long `finish` waits for the servers to end their streams after the last answer.
+    static var closingTime: Duration { .seconds(10) }
 
     // MARK: the sender
 
