@@ -82,6 +82,9 @@ struct WatchCommand: ParsableCommand {
     mutating func validate() throws {
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
+        if evaluators.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--evaluator needs a target: HOST:PORT, dns:///NAME:PORT or ipv4:ADDRESS:PORT,…")
+        }
         if let p = minPriority, Priority(spelling: p) == nil {
             throw ValidationError("unknown priority \"\(p)\": must be one of emergency, alert, critical, error, warning, notice, informational, debug")
         }

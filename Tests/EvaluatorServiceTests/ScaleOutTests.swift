@@ -262,6 +262,10 @@ final class ScaleOutTests: XCTestCase {
         XCTAssertEqual(none.status, 2, none.stderr)
         XCTAssertTrue(none.stderr.hasPrefix("pspctl watch: cannot load the rules on the evaluator at \(gone.address): UNAVAILABLE"), none.stderr)
         XCTAssertEqual(none.stdout, "")
+        // An empty target is a usage error.
+        let empty = try Pspctl.run(arguments + ["--evaluator", evaluators[0].address, "--evaluator", ""])
+        XCTAssertEqual(empty.status, 2, empty.stderr)
+        XCTAssertTrue(empty.stderr.hasPrefix("Error: --evaluator needs a target: "), empty.stderr)
     }
 
     /// Starts Tests/EvaluatorServiceTests/python/dns_server.py; returns its UDP port.
