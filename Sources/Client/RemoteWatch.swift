@@ -132,8 +132,10 @@ struct RemoteWatch {
 
 /// What `watch --evaluator` says when it loses its evaluators.
 enum RemoteMessages {
-    /// Every backend is lost: which, why, and what of the log was not evaluated (`printedThrough`: the
-    /// last line whose results were printed).
+    /// Every backend is lost: which, why, and which lines were not evaluated (`printedThrough`: the last
+    /// line whose results were printed; every line before it was, too):
+    /// `lost the evaluator at T: WHY; lines A to B (N lines) were not evaluated, nor the rest of the log`,
+    /// or `lost all 3 evaluators (T1: WHY; T2: WHY; T3: WHY); …`.
     static func lost(_ failure: BatchPool<PendingBatch>.Failure, printedThrough: Int) -> String {
         var text: String
         if failure.losses.count == 1, let only = failure.losses.first {
@@ -142,14 +144,13 @@ enum RemoteMessages {
             text = "lost all \(failure.losses.count) evaluators ("
                 + failure.losses.map { "\($0.backend): \(reason($0.error))" }.joined(separator: "; ") + ")"
         }
-        let lines = failure.undelivered.reduce(0) { $0 + $1.itemCount }
-        let first = printedThrough + 1
-        let last = failure.undelivered.last?.lastLine ?? printedThrough
-        if lines > 0 {
-            text += "; not evaluated: \(lines) log lines read (lines \(first) to \(last))"
-            text += failure.inputComplete ? ", the end of the log" : " and the rest of the log, not read"
-        } else {
-            text += "; not evaluated: the log after line \(printedThrough), not read"
+        let read = max(failure.undelivered.last?.lastLine ?? printedThrough, printedThrough)
+        if read > printedThrough {
+            let count = read - printedThrough
+            text += "; lines \(printedThrough + 1) to \(read) (\(count) line\(count == 1 ? "" : "s")) were not evaluated"
+            if !failure.inputComplete { text += ", nor the rest of the log" }
+        } else if !failure.inputComplete {
+            text += "; the log after line \(printedThrough) was not evaluated"
         }
         return text
     }

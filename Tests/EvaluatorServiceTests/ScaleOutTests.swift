@@ -197,13 +197,13 @@ final class ScaleOutTests: XCTestCase {
         XCTAssertTrue(result.stderr.hasPrefix("pspctl watch: lost all 3 evaluators ("), result.stderr)
         for evaluator in evaluators { XCTAssertTrue(result.stderr.contains(evaluator.address + ": "), result.stderr) }
         let message = try XCTUnwrap(result.stderr.split(separator: "\n").last)
-        XCTAssertNotNil(message.range(of: #"; not evaluated: [0-9]+ log lines read \(lines [0-9]+ to [0-9]+\) and the rest of the log, not read$"#,
+        XCTAssertNotNil(message.range(of: #"\); lines [0-9]+ to [0-9]+ \([0-9]+ lines\) were not evaluated, nor the rest of the log$"#,
                                       options: .regularExpression), String(message))
         // What was printed is exactly the embedded output of the lines before the first unanswered one.
         XCTAssertTrue(embedded.stdout.hasPrefix(result.stdout), "a prefix of the embedded alerts")
         XCTAssertLessThan(result.stdout.count, embedded.stdout.count)
-        let range = try XCTUnwrap(message.range(of: #"\(lines [0-9]+ to"#, options: .regularExpression))
-        let first = try XCTUnwrap(Int(message[range].dropFirst("(lines ".count).dropLast(" to".count)))
+        let range = try XCTUnwrap(message.range(of: #"; lines [0-9]+ to"#, options: .regularExpression))
+        let first = try XCTUnwrap(Int(message[range].dropFirst("; lines ".count).dropLast(" to".count)))
         let embeddedBefore = try embeddedAlertCount(throughLine: first - 1, log: log, arguments: arguments)
         XCTAssertEqual(result.stdoutLines.count, embeddedBefore, "every alert of the lines before line \(first), and none after")
     }
