@@ -74,9 +74,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `watch --evaluator` over several backends: the rule set placed on each, batches spread over one
+        // Evaluate stream per backend and delivered in log order, a lost backend's batches resent.
+        .target(name: "EvaluatorPool", dependencies: ["GRPCKit", "PspctlProtocol"]),
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
-            "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials",
+            "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials", "EvaluatorPool",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),

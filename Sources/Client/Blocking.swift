@@ -17,11 +17,3 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) thr
 final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, Error>?
 }
-
-/// A flag set by one thread and polled by another.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
-}

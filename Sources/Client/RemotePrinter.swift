@@ -1,11 +1,12 @@
 import AuditPipeline
+import EvaluatorPool
 import Foundation
 import GRPCKit
 import PspctlProtocol
 import RulesEngine
 
-/// `watch --evaluator`, the receiving side: takes the pending stretches of the log in order, waits for
-/// the response of each that was sent, and prints it whole, exactly as the embedded run prints those
+/// `watch --evaluator`, the printing side: takes the stretches of the log with their results in log
+/// order (from `BatchPool`), and prints each whole, exactly as the embedded run prints those
 /// lines (alerts, line errors, read error), keeping the counts for the summary.
 final class RemotePrinter: @unchecked Sendable {
     // Invariant: touched only by the one task running `run` until it returns; read after that.
@@ -29,35 +30,30 @@ final class RemotePrinter: @unchecked Sendable {
         progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
     }
 
-    /// Prints every stretch until the log's end or a stop; `stop` is set at a stop. Throws RPCError when
-    /// the evaluator is lost (nothing of the unanswered batch is printed).
-    func run(_ pending: AsyncStream<PendingBatch>, _ stream: ClientStream, stop: StopFlag,
-             answered: DispatchSemaphore) async throws(RPCError) {
+    /// Prints every stretch as `pool` delivers it (in log order) until the log's end or a stop (then it
+    /// stops the pool). Returns the pool's failure when every evaluator was lost (nothing of a batch
+    /// without an answer is printed).
+    func run(_ pool: BatchPool<PendingBatch>) async -> BatchPool<PendingBatch>.Failure? {
         defer {
             out.flush()
             progress?.clear()
         }
-        for await batch in pending {
-            var results: [PspctlV1.ItemResult] = []
-            if batch.itemCount > 0 {
-                guard let message = try await stream.receive() else {
-                    throw RPCError(.unavailable, "the stream ended before every batch was answered")
+        for await delivery in pool.deliveries {
+            switch delivery {
+            case .answered(let batch, let results):
+                if !print(batch, results) {
+                    stopped = true
+                    pool.stop()
+                    return nil
                 }
-                guard let response = try? PspctlV1.EvaluateResponse(decoding: message),
-                      response.results.count == batch.itemCount else {
-                    throw RPCError(.internalError, "an answer does not match its batch")
-                }
-                results = response.results
-                answered.signal()
+                pool.printed()
+                out.flushIfFull()
+                progress?.update(WatchMessages.progress(counts))
+            case .failed(let failure):
+                return failure
             }
-            if !print(batch, results) {
-                stopped = true
-                stop.set()
-                return
-            }
-            out.flushIfFull()
-            progress?.update(WatchMessages.progress(counts))
         }
+        return nil
     }
 
     /// Returns false at a stop.

@@ -1,19 +1,29 @@
 import AuditPipeline
+import EvaluatorPool
 import Foundation
 import GRPCKit
+import K8sAuditFields
 import PspctlProtocol
 import RulesEngine
 
 /// `watch --evaluator`, first step: sends the `--rules` files (read by the shared reader, in order) to
-/// the evaluator's LoadRuleSet and prints what the embedded run prints while loading: the warnings,
-/// then a load error or a read error (exit 2).
+/// LoadRuleSet on every backend behind every `--evaluator` target (`RuleSetPlacement`), and prints what
+/// the embedded run prints while loading: the warnings, then a load error or a read error (exit 2). The
+/// answer shown is the first target's (or the first that could be reached); a target that cannot be
+/// reached while others can is left out with a warning.
 struct RemoteRuleLoading {
     let command: WatchCommand
-    let channel: Channel
-    let target: RemoteTarget
+    let evaluators: [(target: RemoteTarget, channel: Channel)]
 
-    /// The loaded set, or the exit to take (its message printed).
-    func load() throws -> PspctlV1.LoadRuleSetResponse {
+    /// Where the set is loaded: a target, its channel, and the backends behind it that loaded it.
+    struct Placed {
+        var target: RemoteTarget
+        var channel: Channel
+        var backends: [String]
+    }
+
+    /// The loaded set and where, or the exit to take (its message printed).
+    func load() throws -> (response: PspctlV1.LoadRuleSetResponse, placed: [Placed]) {
         var files: [PspctlV1.RulesFile] = []
         var readError: Error?
         do {
@@ -27,19 +37,56 @@ struct RemoteRuleLoading {
             options.minPriority = PspctlV1.Priority(rawValue: Int32(priority.rawValue + 1))
         }
         let request = PspctlV1.LoadRuleSetRequest(source: .files(PspctlV1.RulesFiles(files: files)), options: options)
-        let (response, trailers) = try call(request)
-        printWarnings(trailers.bytes(RemoteProtocol.loadWarningsKey).flatMap { try? PspctlV1.LoadRuleSetResponse(decoding: $0) })
-        switch response {
+        let placements = try place(request)
+        let shown = placements.firstIndex { placement in
+            switch placement.first.result {
+            case .success: true
+            case .failure(let error): error.code == .invalidArgument
+            }
+        } ?? 0
+        let attempt = placements[shown].first
+        printWarnings(attempt.trailers.bytes(RemoteProtocol.loadWarningsKey).flatMap { try? PspctlV1.LoadRuleSetResponse(decoding: $0) })
+        let loaded: PspctlV1.LoadRuleSetResponse
+        switch attempt.result {
         case .failure(let error) where error.code == .invalidArgument:
             throw fail("watch", error.message, status: 2)
         case .failure(let error) where error.code == .unavailable:
+            let target = evaluators[shown].target
             throw fail("watch", target.unreachable(error, "the evaluator at \(target.address)"), status: 2)
         case .failure(let error):
-            throw fail("watch", "cannot load the rules on the evaluator at \(target.address): \(error)", status: 2)
-        case .success(let loaded):
-            printWarnings(loaded)
+            throw fail("watch", "cannot load the rules on the evaluator at \(evaluators[shown].target.address): \(error)", status: 2)
+        case .success(let response):
+            printWarnings(response)
             if let readError { throw fail("watch", "\(readError)", status: 2) }
-            return loaded
+            loaded = response
+        }
+        var placed: [Placed] = []
+        for (index, placement) in placements.enumerated() {
+            let target = evaluators[index].target
+            switch placement.first.result {
+            case .success(let response) where response.id == loaded.id:
+                placed.append(Placed(target: target, channel: evaluators[index].channel, backends: placement.backends))
+            case .success:
+                warn("the evaluator at \(target.address) loaded the rules under another id; evaluating on the others")
+            case .failure(let error):
+                warn("cannot load the rules on the evaluator at \(target.address) (\(error)); evaluating on the others")
+            }
+        }
+        return (loaded, placed)
+    }
+
+    /// Every target's placement, all at once.
+    private func place(_ request: PspctlV1.LoadRuleSetRequest) throws -> [RuleSetPlacement.Placement] {
+        let channels = evaluators.map(\.channel)
+        return try blocking {
+            await withTaskGroup(of: (Int, RuleSetPlacement.Placement).self) { group in
+                for (index, channel) in channels.enumerated() {
+                    group.addTask { (index, await RuleSetPlacement.place(request, on: channel)) }
+                }
+                var placements: [RuleSetPlacement.Placement?] = Array(repeating: nil, count: channels.count)
+                for await (index, placement) in group { placements[index] = placement }
+                return placements.map { $0! }
+            }
         }
     }
 
@@ -51,21 +98,8 @@ struct RemoteRuleLoading {
         }
     }
 
-    /// LoadRuleSet, with the trailing metadata of a failed call (the warnings printed before a load error).
-    private func call(_ request: PspctlV1.LoadRuleSetRequest) throws -> (Result<PspctlV1.LoadRuleSetResponse, RPCError>, Metadata) {
-        let channel = self.channel
-        return try blocking {
-            let stream = try channel.makeBidirectionalStream(MethodPath.loadRuleSet, timeout: .seconds(120))
-            try? await stream.send(request.encoded())
-            stream.closeSend()
-            let message = try? await stream.receive()
-            let status = await stream.status()
-            if let error = status.error { return (.failure(error), status.trailingMetadata) }
-            guard let message, let response = try? PspctlV1.LoadRuleSetResponse(decoding: message) else {
-                return (.failure(RPCError(.internalError, "the evaluator's LoadRuleSet answer cannot be decoded")), status.trailingMetadata)
-            }
-            return (.success(response), status.trailingMetadata)
-        }
+    private func warn(_ message: String) {
+        if !command.quiet { printError("\(WatchMessages.prefix)warning: \(TextEscaping.escaped(message))\n") }
     }
 }
 

@@ -1,22 +1,34 @@
 import ArgumentParser
 import AuditPipeline
+import EvaluatorPool
 import Foundation
 import GRPCKit
 import PspctlProtocol
 import RulesEngine
 import TLSCredentials
 
-/// `pspctl watch --evaluator HOST:PORT`: the embedded run with evaluation on an EvaluatorService. This
-/// thread reads the log with the shared reader (`--max-line-bytes` stays here) and sends batches of
-/// lines (up to `batchItems` or `batchBytes`), at most `batchesInFlight` unanswered; `RemotePrinter`
-/// prints each answer whole as it returns. Same stdout, stderr and exit status as embedded.
+/// `pspctl watch --evaluator TARGET…`: the embedded run with evaluation on EvaluatorServices. The rule
+/// set is loaded on every backend behind every target (`RemoteRuleLoading`); each backend gets one
+/// Evaluate stream. This thread reads the log with the shared reader (`--max-line-bytes` stays here)
+/// into batches of lines (up to `batchItems` or `batchBytes`); `BatchPool` spreads them round robin
+/// over the streams (at most `batchesInFlight` unanswered on each), resends a lost backend's batches to
+/// the others, and hands the answers back in log order; `RemotePrinter` prints each batch whole. Same
+/// stdout, stderr and exit status as embedded, whatever the number of backends.
 struct RemoteWatch {
     static let batchItems = 1_000
     static let batchBytes = 1 << 20
     static let batchesInFlight = 4
 
+    /// Every evaluator channel: large messages, keepalive pings (a backend that vanishes without closing
+    /// its connection is noticed), and the core's round_robin policy, so that the calls made on a target
+    /// that resolves to several addresses go to each in turn.
+    static let channelOptions = ChannelOptions(
+        maxReceiveMessageBytes: 256 << 20, maxSendMessageBytes: 256 << 20,
+        keepalive: Keepalive(interval: .seconds(10), timeout: .seconds(5)),
+        sendQueueCapacity: batchesInFlight + 1, receivePrefetch: 2, loadBalancing: .roundRobin)
+
     let command: WatchCommand
-    let target: RemoteTarget
+    let targets: [RemoteTarget]
 
     /// The exit to take (thrown by the caller).
     func run() -> Error {
@@ -29,17 +41,16 @@ struct RemoteWatch {
     }
 
     private func runThrowing() throws {
-        let channel: Channel
-        do {
-            channel = try target.openChannel(ChannelOptions(
-                maxReceiveMessageBytes: 256 << 20, maxSendMessageBytes: 256 << 20,
-                keepalive: Keepalive(interval: .seconds(10), timeout: .seconds(5)),
-                sendQueueCapacity: Self.batchesInFlight, receivePrefetch: 2))
-        } catch {
-            throw fail("watch", "cannot reach the evaluator at \(target.address): \(error)", status: 2)
+        var evaluators: [(target: RemoteTarget, channel: Channel)] = []
+        defer { evaluators.forEach { $0.channel.close() } }
+        for target in targets {
+            do {
+                evaluators.append((target, try target.openChannel(Self.channelOptions)))
+            } catch {
+                throw fail("watch", "cannot reach the evaluator at \(target.address): \(error)", status: 2)
+            }
         }
-        defer { channel.close() }
-        let loaded = try RemoteRuleLoading(command: command, channel: channel, target: target).load()
+        let (loaded, placed) = try RemoteRuleLoading(command: command, evaluators: evaluators).load()
         if !command.quiet, !loaded.noK8sAuditRulesWarning.isEmpty {
             printError(WatchMessages.noAuditRules(loaded.noK8sAuditRulesWarning))
         }
@@ -47,16 +58,13 @@ struct RemoteWatch {
         let printer = RemotePrinter(style: command.output, keepGoing: command.keepGoing, verbose: command.verbose,
                                     showProgress: !command.quiet, rules: loaded.rules)
         printer.maxLineBytes = command.maxLineBytes
-        let progress = RemoteReadProgress()
-        let lost = try stream(input, ruleSetID: loaded.id, channel: channel, printer: printer, progress: progress)
-        // A stream that ends in error after every line was read and answered lost nothing (a server
-        // shutting down as the log ends).
-        if let lost, !LostEvaluator.nothingLost(evaluatedThrough: printer.counts.lines, progress: progress) {
-            if lost.code == .unavailable, HandshakeDiagnosis.reason(lost.message, credentials: target.credentials) != nil {
-                throw fail("watch", target.unreachable(lost, "the evaluator at \(target.address)"), status: 2)
+        if let failure = try stream(input, ruleSetID: loaded.id, placed: placed, printer: printer) {
+            // A refused TLS handshake is said to be one (every target has the same credentials).
+            if failure.losses.count == 1, let only = failure.losses.first, only.error.code == .unavailable,
+               let target = targets.first, HandshakeDiagnosis.reason(only.error.message, credentials: target.credentials) != nil {
+                throw fail("watch", target.unreachable(only.error, "the evaluator at \(only.backend)"), status: 2)
             }
-            throw fail("watch", LostEvaluator.message(target: target.address, error: lost, evaluatedThrough: printer.counts.lines,
-                                                      progress: progress), status: 2)
+            throw fail("watch", RemoteMessages.lost(failure, printedThrough: printer.counts.lines), status: 2)
         }
         if !command.quiet || command.verbose {
             let rules = loaded.rules.map { (name: $0.name, prioritySpelling: $0.prioritySpelling) }
@@ -66,73 +74,40 @@ struct RemoteWatch {
         if printer.stopped || printer.counts.rejectedLines > 0 { throw ExitCode(1) }
     }
 
-    /// Streams the log; returns the error that lost the evaluator, if one did.
-    private func stream(_ input: AuditLogReader, ruleSetID: String, channel: Channel, printer: RemotePrinter,
-                        progress: RemoteReadProgress) throws -> RPCError? {
-        let stream = try channel.makeBidirectionalStream(MethodPath.evaluate)
+    /// Opens one Evaluate stream per backend and streams the log; returns what was lost if every
+    /// backend was.
+    private func stream(_ input: AuditLogReader, ruleSetID: String, placed: [RemoteRuleLoading.Placed],
+                        printer: RemotePrinter) throws -> BatchPool<PendingBatch>.Failure? {
+        // A target's streams are opened back to back: its round_robin picker gives each the next backend.
+        var backends: [BatchPool<PendingBatch>.Backend] = []
+        for target in placed {
+            for _ in target.backends {
+                do {
+                    let stream = try target.channel.makeBidirectionalStream(MethodPath.evaluate)
+                    backends.append(.init(stream: stream, name: target.backends.count == 1 ? target.target.address : nil))
+                } catch {
+                    throw fail("watch", "cannot reach the evaluator at \(target.target.address): \(error)", status: 2)
+                }
+            }
+        }
         let start = PspctlV1.EvaluateRequest(request: .start(PspctlV1.EvaluateStart(
             ruleSetID: ruleSetID, allMatches: command.allMatches,
             renderText: command.output == .text, renderJSON: command.output == .json,
             renderedLinesOnly: true)))
-        let (pending, queue) = AsyncStream<PendingBatch>.makeStream()
-        let stop = StopFlag()
-        // Created at 0 and raised: libdispatch traps when a semaphore is freed below its initial value.
-        let answered = DispatchSemaphore(value: 0)
-        for _ in 0..<Self.batchesInFlight { answered.signal() }
-        let printing = Task { () -> RPCError? in
-            do throws(RPCError) {
-                try await printer.run(pending, stream, stop: stop, answered: answered)
-                // Stopped at a line: nothing more is wanted (a send waiting for room fails at once).
-                if stop.isSet { stream.cancel() }
-                return nil
-            } catch {
-                stop.set()
-                // The status says more than the failed read (e.g. UNAVAILABLE: the connection was reset).
-                let status = await stream.status()
-                return status.error ?? error
-            }
+        let pool = BatchPool<PendingBatch>(backends: backends, depth: Self.batchesInFlight, start: start.encoded())
+        pool.start()
+        let printing = Task { await printer.run(pool) }
+        read(input, maxLineBytes: command.maxLineBytes) { batch in
+            pool.submit(batch, request: batch.itemCount > 0 ? batch.request() : nil, itemCount: batch.itemCount)
         }
-        var sendError: Error?
-        func send(_ batch: PendingBatch) -> Bool {
-            progress.lastLineRead = batch.lastLine
-            if batch.itemCount > 0 {
-                // At most `batchesInFlight` unanswered; give up waiting once the printer stopped.
-                while answered.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-                    if stop.isSet { return false }
-                }
-                let request = batch.request()
-                do {
-                    try blocking { try await stream.send(request) }
-                } catch {
-                    sendError = error
-                    return false
-                }
-            }
-            queue.yield(batch)
-            return !stop.isSet
-        }
-        do {
-            try blocking { try await stream.send(start.encoded()) }
-        } catch {
-            sendError = error
-        }
-        if sendError == nil {
-            progress.reachedEnd = read(input, maxLineBytes: command.maxLineBytes, send: send)
-        }
-        queue.finish()
-        stream.closeSend()
-        let lost = try blocking { await printing.value }
-        if let lost { return lost }
-        if sendError != nil && !stop.isSet {
-            let status = try blocking { await stream.status() }
-            return status.error ?? RPCError(.unavailable, "\(sendError!)")
-        }
-        return nil
+        pool.finishInput()
+        let failure = try blocking { await printing.value }
+        try blocking { await pool.finish() }
+        return failure
     }
 
-    /// Reads the log into stretches, calling `send` with each; stops when it returns false. True when
-    /// the log was read to its end.
-    private func read(_ input: AuditLogReader, maxLineBytes: Int, send: (PendingBatch) -> Bool) -> Bool {
+    /// Reads the log into stretches, calling `send` with each; stops when it returns false.
+    private func read(_ input: AuditLogReader, maxLineBytes: Int, send: (PendingBatch) -> Bool) {
         var batch = PendingBatch()
         var goOn = true
         func flush() {
@@ -157,8 +132,36 @@ struct RemoteWatch {
         } onReadError: { message in
             batch.readError = message
         }
-        let readToTheEnd = goOn
         if goOn { flush() }
-        return readToTheEnd
+    }
+}
+
+/// What `watch --evaluator` says when it loses its evaluators.
+enum RemoteMessages {
+    /// Every backend is lost: which, why, and which lines were not evaluated (`printedThrough`: the last
+    /// line whose results were printed; every line before it was, too):
+    /// `lost the evaluator at T: WHY; lines A to B (N lines) were not evaluated, nor the rest of the log`,
+    /// or `lost all 3 evaluators (T1: WHY; T2: WHY; T3: WHY); …`.
+    static func lost(_ failure: BatchPool<PendingBatch>.Failure, printedThrough: Int) -> String {
+        var text: String
+        if failure.losses.count == 1, let only = failure.losses.first {
+            text = "lost the evaluator at \(only.backend): \(reason(only.error))"
+        } else {
+            text = "lost all \(failure.losses.count) evaluators ("
+                + failure.losses.map { "\($0.backend): \(reason($0.error))" }.joined(separator: "; ") + ")"
+        }
+        let read = max(failure.undelivered.last?.lastLine ?? printedThrough, printedThrough)
+        if read > printedThrough {
+            let count = read - printedThrough
+            text += "; lines \(printedThrough + 1) to \(read) (\(count) line\(count == 1 ? "" : "s")) were not evaluated"
+            if !failure.inputComplete { text += ", nor the rest of the log" }
+        } else if !failure.inputComplete {
+            text += "; the log after line \(printedThrough) was not evaluated"
+        }
+        return text
+    }
+
+    private static func reason(_ error: RPCError) -> String {
+        error.message.isEmpty ? "\(error.code)" : error.message
     }
 }

@@ -31,6 +31,15 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
             --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 10.0.0.7:50052 --evaluator 10.0.0.8:50052
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator dns:///evaluators.pspctl.svc:50052
+
+        With --evaluator the output is the same as embedded. Every target's addresses come from gRPC's own \
+        name resolution (HOST:PORT and dns:///NAME:PORT through DNS; ipv4:A:P,B:P lists) and are balanced \
+        by its round_robin policy: the rules are loaded on every backend, each backend gets one stream, \
+        and batches go to them in turn (at most 4 unanswered on each); alerts are still printed in log \
+        order. A backend lost mid-run (killed, or shutting down) has its unanswered batches resent to \
+        the others; when every backend is lost, pspctl says which lines were not evaluated (exit status 2).
         """)
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
@@ -68,24 +77,28 @@ struct WatchCommand: ParsableCommand {
     var quiet = false
 
     @Option(name: .customLong("evaluator"),
-            help: ArgumentHelp("Evaluate on an EvaluatorService at this address instead of in this process (same output).", valueName: "host:port"))
-    var evaluator: String?
+            help: ArgumentHelp("Evaluate on the EvaluatorService at this gRPC target instead of in this process (same output); repeatable, and a target may resolve to several (dns:///NAME:PORT): batches are spread over every backend.",
+                               valueName: "target"))
+    var evaluators: [String] = []
 
     @OptionGroup(title: "TLS (with --evaluator)")
     var tls: RemoteTLSOptions
 
     mutating func validate() throws {
-        try tls.requireRemote(evaluator != nil, remoteOption: "--evaluator")
+        try tls.requireRemote(!evaluators.isEmpty, remoteOption: "--evaluator")
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
+        if evaluators.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--evaluator needs a target: HOST:PORT, dns:///NAME:PORT or ipv4:ADDRESS:PORT,…")
+        }
         if let p = minPriority, Priority(spelling: p) == nil {
             throw ValidationError("unknown priority \"\(p)\": must be one of emergency, alert, critical, error, warning, notice, informational, debug")
         }
     }
 
     func run() throws {
-        if let evaluator {
-            throw RemoteWatch(command: self, target: try RemoteTarget.make(evaluator, tls: tls, command: "watch")).run()
+        if !evaluators.isEmpty {
+            throw RemoteWatch(command: self, targets: try RemoteTarget.make(evaluators, tls: tls, command: "watch")).run()
         }
         var options = RulesEngine.Options()
         options.minimumPriority = minPriority.flatMap(Priority.init(spelling:)) ?? .debug

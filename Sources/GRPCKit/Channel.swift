@@ -5,6 +5,8 @@ public struct UnaryResponse: Sendable {
     public var message: [UInt8]
     public var initialMetadata: Metadata
     public var trailingMetadata: Metadata
+    /// The address that answered, as the core names it (`ipv4:127.0.0.1:50052`, `ipv6:[::1]:50052`).
+    public var peer: String
 }
 
 /// A client connection to one target ("HOST:PORT", or any gRPC target such as "dns:///name:port").
@@ -42,7 +44,7 @@ public final class Channel: Sendable {
         let result: Result<UnaryResponse, RPCError> = await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
                 let started = call.start(batch) { batch, success in
-                    continuation.resume(returning: Self.unaryResult(batch, success))
+                    continuation.resume(returning: Self.unaryResult(batch, success, peer: call.peer))
                 }
                 if !started { continuation.resume(returning: .failure(ChannelCore.closedError)) }
             }
@@ -52,7 +54,7 @@ public final class Channel: Sendable {
         return try result.get()
     }
 
-    private static func unaryResult(_ batch: Batch, _ success: Bool) -> Result<UnaryResponse, RPCError> {
+    private static func unaryResult(_ batch: Batch, _ success: Bool, peer: String) -> Result<UnaryResponse, RPCError> {
         guard success else { return .failure(RPCError(.unknown, "the call failed in the gRPC core")) }
         let status = batch.clientStatus
         if let error = status.error { return .failure(error) }
@@ -60,7 +62,7 @@ public final class Channel: Sendable {
             return .failure(RPCError(.internalError, "the server sent no response message"))
         }
         return .success(UnaryResponse(message: message, initialMetadata: batch.initialMetadata,
-                                      trailingMetadata: status.trailingMetadata))
+                                      trailingMetadata: status.trailingMetadata, peer: peer))
     }
 
     /// Opens a bidirectional stream. The request metadata goes out at once; nothing waits for the
@@ -94,6 +96,7 @@ final class ChannelCore: @unchecked Sendable {
         if let bytes = options.maxSendMessageBytes { arguments.set("grpc.max_send_message_length", bytes) }
         if let name = options.credentials.serverNameOverride { arguments.set("grpc.ssl_target_name_override", name) }
         arguments.setKeepalive(options.keepalive)
+        if options.loadBalancing != .pickFirst { arguments.set("grpc.service_config", options.loadBalancing.serviceConfigJSON) }
         guard let credentials = options.credentials.makeCredentials() else {
             throw RPCError(.invalidArgument, "the channel credentials are not usable")
         }

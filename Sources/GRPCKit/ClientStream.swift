@@ -45,6 +45,10 @@ public final class ClientStream: Sendable {
     /// Ends the call at once; the server sees it cancelled, this side gets CANCELLED.
     public func cancel() { core.call.cancel() }
 
+    /// The address serving the stream as the core names it (`ipv4:127.0.0.1:50052`); the channel's
+    /// target until the server's headers arrived (with its first response).
+    public var peer: String { core.call.peer }
+
     /// The final status (waits for it).
     public func status() async -> RPCStatus { await outcome.wait() }
 }

@@ -80,16 +80,37 @@ public struct ChannelOptions: Sendable {
     public var sendQueueCapacity: Int
     /// Responses read ahead of the caller; 0 reads only when asked.
     public var receivePrefetch: Int
+    /// How calls are spread over the addresses the target resolves to.
+    public var loadBalancing: LoadBalancing
 
     public init(credentials: ChannelCredentials = .insecure, maxReceiveMessageBytes: Int? = nil,
                 maxSendMessageBytes: Int? = nil, keepalive: Keepalive? = nil,
-                sendQueueCapacity: Int = 8, receivePrefetch: Int = 0) {
+                sendQueueCapacity: Int = 8, receivePrefetch: Int = 0, loadBalancing: LoadBalancing = .pickFirst) {
         self.credentials = credentials
         self.maxReceiveMessageBytes = maxReceiveMessageBytes
         self.maxSendMessageBytes = maxSendMessageBytes
         self.keepalive = keepalive
         self.sendQueueCapacity = sendQueueCapacity
         self.receivePrefetch = receivePrefetch
+        self.loadBalancing = loadBalancing
+    }
+}
+
+/// The gRPC core's client-side load-balancing policy of a channel (its service config's
+/// `loadBalancingConfig`). The target's resolver (`dns:///name:port`, `ipv4:a:p,b:p`, …) gives the
+/// addresses; the policy picks one for each new call. A stream stays on the backend it was given.
+public enum LoadBalancing: Sendable {
+    /// The core's default: one connection, to the first address that answers.
+    case pickFirst
+    /// A connection to every address; each new call goes to the next READY one in turn.
+    case roundRobin
+
+    /// The service config that selects the policy.
+    var serviceConfigJSON: String {
+        switch self {
+        case .pickFirst: #"{"loadBalancingConfig":[{"pick_first":{}}]}"#
+        case .roundRobin: #"{"loadBalancingConfig":[{"round_robin":{}}]}"#
+        }
     }
 }
 

@@ -6,6 +6,9 @@ public enum Pspctl {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status; self.stdout = stdout; self.stderr = stderr
+        }
         public var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
     }
 

@@ -1,12 +1,13 @@
 import Foundation
 
 /// A real pspctl service binary (`ConverterService`, `EvaluatorService`) on a loopback port it picks
-/// (`--listen 127.0.0.1:0`); the port is read from its `listening on 127.0.0.1:PORT` log line. `stop()`
-/// (call it in tearDown) always ends it.
+/// (`--listen 127.0.0.1:0`, or another `listen` address); the address is read from its `listening on
+/// HOST:PORT` log line. `stop()` (call it in tearDown) always ends it.
 public final class ServiceProcess: @unchecked Sendable {
     public let process = Process()
     public private(set) var port = 0
-    public var address: String { "127.0.0.1:\(port)" }
+    /// HOST:PORT as the service announced it (`127.0.0.1:PORT` by default).
+    public private(set) var address = ""
 
     /// The service did not announce its port in time; `log` is what it wrote.
     public struct StartFailure: Error, CustomStringConvertible {
@@ -24,9 +25,9 @@ public final class ServiceProcess: @unchecked Sendable {
     /// The binary named `name` among the built products.
     public static func executable(_ name: String) -> URL { Pspctl.productsDirectory.appendingPathComponent(name) }
 
-    public init(_ name: String, arguments: [String] = []) throws {
+    public init(_ name: String, arguments: [String] = [], listen: String = "127.0.0.1:0") throws {
         process.executableURL = Self.executable(name)
-        process.arguments = ["--listen", "127.0.0.1:0"] + arguments
+        process.arguments = ["--listen", listen] + arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -41,8 +42,9 @@ public final class ServiceProcess: @unchecked Sendable {
                     log += String(decoding: data, as: UTF8.self)
                     return log
                 }
-                if !announced, let port = Self.port(in: text) {
+                if !announced, let (address, port) = Self.address(in: text) {
                     announced = true
+                    self.address = address
                     self.port = port
                     sawPort.signal()
                 }
@@ -58,9 +60,10 @@ public final class ServiceProcess: @unchecked Sendable {
     /// Everything it logged so far.
     public var logText: String { lock.withLock { log } }
 
-    static func port(in log: String) -> Int? {
-        guard let range = log.range(of: #"listening on 127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else { return nil }
-        return Int(log[range].split(separator: ":").last!)
+    static func address(in log: String) -> (String, Int)? {
+        guard let range = log.range(of: #"listening on [^ "]+:[0-9]+"#, options: .regularExpression) else { return nil }
+        let address = String(log[range].dropFirst("listening on ".count))
+        return Int(address.split(separator: ":").last!).map { (address, $0) }
     }
 
     /// Sends SIGTERM and waits up to `timeout` seconds; returns the exit status and the seconds it took
