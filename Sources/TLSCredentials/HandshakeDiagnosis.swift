@@ -25,7 +25,9 @@ public enum HandshakeDiagnosis {
         for (needle, explanation) in explanations where lower.contains(needle) {
             return explanation(message)
         }
-        if lower.contains("failed to connect"), lower.contains("socket closed") || lower.contains("connection reset") {
+        // "failed to connect to all addresses" (pick_first), "connections to all backends failing" (round_robin).
+        if lower.contains("failed to connect") || lower.contains("all backends failing"),
+           lower.contains("socket closed") || lower.contains("connection reset") {
             return clientCertificate == nil
                 ? "the service closed the connection after the handshake: it requires a client certificate (mutual TLS); give --tls-cert and --tls-key"
                 : "the service closed the connection after the handshake: it does not accept the client certificate (--tls-cert); is it signed by the service's --tls-client-ca?"
