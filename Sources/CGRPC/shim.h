@@ -1,6 +1,12 @@
 // The gRPC core's C API for GRPCKit, plus tiny helpers for what Swift cannot import (macros).
 // Slices are always taken by pointer: a slice passed by value that is short enough to be inlined
 // would point into the callee's stack copy.
+// The C library's headers first, before gRPC's port_platform.h defines _GNU_SOURCE: otherwise they are
+// read into this module with GNU feature macros (fd_set's member is then `fds_bits`), a different
+// definition from the one in Swift's Glibc module (`__fds_bits`), and a Swift file that sees both
+// modules fails to compile (clang's "is not present in definition of 'fd_set'").
+#include <stdlib.h>
+#include <sys/select.h>
 #include <grpc/grpc.h>
 #include <grpc/grpc_security.h>
 #include <grpc/byte_buffer.h>
