@@ -12,6 +12,11 @@ import Glibc
 /// its `ru_maxrss`, so a child spawned straight from the test process (vfork shares its memory) would
 /// report the test process's own peak — hundreds of MB under AddressSanitizer.
 public enum MeasuredRun {
+    /// Wall-time bounds are multiplied by this: 2 in the AddressSanitizer suite (scripts/test.sh sets
+    /// ASAN_OPTIONS for it), whose debug binaries run a few times slower; 1 otherwise. The bounds exist to
+    /// catch super-linear behaviour, which is orders of magnitude beyond them either way.
+    public static let timeScale: Double = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 1 : 2
+
     public struct Result: Sendable {
         public var status: Int32
         /// The signal that ended the child, or nil when it exited.
