@@ -151,3 +151,15 @@ let package = Package(
         ]),
     ]
 )
+
+// PSPCTL_SANITIZE=address (scripts/test.sh's sanitized run): pspctl's own targets (Swift, C and links)
+// built with the sanitizer, its dependencies as they are. The dependencies (swift-nio, swift-crypto's
+// BoringSSL, swift-certificates …) are then built once for both runs instead of twice, which is most of
+// the build time; the sanitizer still sees every access pspctl's code makes, its C shims included.
+if let sanitizer = Context.environment["PSPCTL_SANITIZE"], !sanitizer.isEmpty {
+    for target in package.targets where target.type != .system {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=\(sanitizer)"])]
+        target.cSettings = (target.cSettings ?? []) + [.unsafeFlags(["-fsanitize=\(sanitizer)"])]
+        target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags(["-sanitize=\(sanitizer)"])]
+    }
+}

@@ -55,10 +55,14 @@ echo "test suite: $passed passed, $failed failed" >&2
 timing "build + test suite"
 
 if [ "${PSPCTL_SKIP_ASAN:-0}" != 1 ]; then
-  # The same suite under AddressSanitizer, in its own build folder. Its tests count into the closing
-  # line a second time (a test that fails only under ASan is a failed test).
+  # The same suite under AddressSanitizer. Its tests count into the closing line a second time (a test
+  # that fails only under ASan is a failed test). PSPCTL_SANITIZE (Package.swift) instruments pspctl's
+  # own targets and relinks in the same .build, so the dependencies built for the first run are reused
+  # (a separate --sanitize=address build of everything took ~10 of CI's minutes). It leaves .build/debug
+  # sanitized: the next plain `swift build` recompiles pspctl's targets, not the dependencies.
   asan_status=0
-  if swift build --build-tests --sanitize=address --scratch-path .build-asan; then
+  export PSPCTL_SANITIZE=address
+  if swift build --build-tests; then
     # Left out of the sanitized run, to keep CI near its 25-minute budget on 2 cores (each takes 20-60 s
     # sanitized, and none reaches C or unsafe-pointer code that the suites kept do not): DeploymentTests
     # (they lint docker/ and read the built binaries' libraries with ldd; an ASan build links the
@@ -71,12 +75,12 @@ if [ "${PSPCTL_SKIP_ASAN:-0}" != 1 ]; then
     # Leaks are not checked (LeakSanitizer reports XCTest's and Foundation's own at exit). ASan keeps
     # up to 256 MB of freed memory in quarantine by default, which counts in a child's peak RSS that
     # the hardening tests bound; 16 MB still catches a use after free of anything freed recently.
-    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:quarantine_size_mb=16} run_suite --sanitize=address --scratch-path .build-asan "${asan_skip[@]}" \
-      || asan_status=$?
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:quarantine_size_mb=16} run_suite "${asan_skip[@]}" || asan_status=$?
   else
     echo "AddressSanitizer build failed" >&2
     passed=0; failed=1; asan_status=1
   fi
+  unset PSPCTL_SANITIZE
   total_passed=$((total_passed + passed)); total_failed=$((total_failed + failed))
   echo "AddressSanitizer suite: $passed passed, $failed failed$([ "$asan_status" -ne 0 ] && echo " (FAILED)")" >&2
   [ "$asan_status" -eq 0 ] || status=1
