@@ -23,9 +23,9 @@ public struct OutputBuffer {
         buffer.append(UInt8(ascii: "\n"))
     }
 
-    /// A line received ready-made (a remote alert), with its newline.
-    public mutating func writeLine(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
+    /// A line received ready-made (a remote alert's), with its newline.
+    public mutating func writeLine(_ line: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: line)
         buffer.append(UInt8(ascii: "\n"))
     }
 

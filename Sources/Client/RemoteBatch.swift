@@ -1,16 +1,18 @@
 import PspctlProtocol
 
 /// A stretch of the log sent as one EventBatch (or none, when it holds no item), with what the printer
-/// needs to report it exactly as the embedded run would.
+/// needs to report it exactly as the embedded run would. The items' bytes are written once, straight
+/// into the request (`EventBatchEncoder`), and quoted from there in a line error.
 struct PendingBatch: Sendable {
     enum Entry: Sendable {
-        /// A line sent as the batch's next item (its bytes kept to quote it in a line error).
-        case item(line: Int, bytes: [UInt8])
+        /// A line sent as the batch's next item (where its bytes sit in the encoder).
+        case item(line: Int, bytes: Range<Int>)
         /// A line longer than --max-line-bytes: rejected here, never sent (its first bytes).
         case overlong(line: Int, prefix: [UInt8])
     }
     var entries: [Entry] = []
-    var itemCount = 0
+    private(set) var items = EventBatchEncoder()
+    var itemCount: Int { items.count }
     var byteCount = 0
     /// The number of the last line this stretch covers (blank lines included).
     var lastLine = 0
@@ -19,11 +21,14 @@ struct PendingBatch: Sendable {
 
     var isEmpty: Bool { entries.isEmpty && readError == nil && lastLine == 0 }
 
-    /// The request for its items.
-    func request() -> [UInt8] {
-        var items: [PspctlV1.EventItem] = []
-        items.reserveCapacity(itemCount)
-        for case .item(_, let bytes) in entries { items.append(PspctlV1.EventItem(event: .k8sAuditJSON(bytes))) }
-        return PspctlV1.EvaluateRequest(request: .batch(.init(items: items))).encoded()
+    mutating func append(line: UnsafeRawBufferPointer, number: Int) {
+        entries.append(.item(line: number, bytes: items.append(line)))
+        byteCount += line.count
     }
+
+    /// The bytes of an item's line.
+    func line(_ range: Range<Int>) -> ArraySlice<UInt8> { items.line(at: range) }
+
+    /// The request for its items.
+    func request() -> [UInt8] { items.request() }
 }

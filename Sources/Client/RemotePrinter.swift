@@ -57,24 +57,26 @@ final class RemotePrinter: @unchecked Sendable {
     }
 
     /// Returns false at a stop.
-    private func print(_ batch: PendingBatch, _ results: [PspctlV1.ItemResult]) -> Bool {
+    private func print(_ batch: PendingBatch, _ results: EvaluateResponseView) -> Bool {
+        let line: EvaluateResponseView.Line = style == .json ? .json : .text
         var next = 0
         for entry in batch.entries {
             switch entry {
-            case .item(let line, let bytes):
-                let result = results[next]
-                next += 1
-                counts.lines = line
+            case .item(let number, let bytes):
+                let result = results.items[next]
+                counts.lines = number
                 for alert in result.alerts {
-                    out.writeLine(style == .json ? alert.jsonLine : alert.textLine)
-                    if verbose, let index = ruleIndex[alert.rule] { counts.alertsByRule[index] += 1 }
+                    results.withLine(alert, line) { out.writeLine($0) }
+                    if verbose, let index = ruleIndex[results.rule(of: alert)] { counts.alertsByRule[index] += 1 }
                 }
                 counts.events += Int(result.events)
                 counts.alerts += result.alerts.count
                 counts.podRequestsWithoutObject += Int(result.podRequestsWithoutObject)
-                if !result.error.isEmpty {
+                let error = results.error(of: next)
+                next += 1
+                if !error.isEmpty {
                     counts.rejectedLines += 1
-                    if !reject(WatchMessages.lineError(number: line, line: bytes, reason: result.error, keepGoing: keepGoing)) {
+                    if !reject(WatchMessages.lineError(number: number, line: batch.line(bytes), reason: error, keepGoing: keepGoing)) {
                         return false
                     }
                 }

@@ -5,7 +5,6 @@ import Foundation
 import GRPCKit
 import PspctlProtocol
 import RulesEngine
-import TLSCredentials
 
 /// `pspctl watch --evaluator TARGET…`: the embedded run with evaluation on EvaluatorServices. The rule
 /// set is loaded on every backend behind every target (`RemoteRuleLoading`); each backend gets one
@@ -61,8 +60,8 @@ struct RemoteWatch {
         if let failure = try stream(input, ruleSetID: loaded.id, placed: placed, printer: printer) {
             // A refused TLS handshake is said to be one (every target has the same credentials).
             if failure.losses.count == 1, let only = failure.losses.first, only.error.code == .unavailable,
-               let target = targets.first, HandshakeDiagnosis.reason(only.error.message, credentials: target.credentials) != nil {
-                throw fail("watch", target.unreachable(only.error, "the evaluator at \(only.backend)"), status: 2)
+               let refused = targets.first?.refusedHandshake(only.error, "the evaluator at \(only.backend)") {
+                throw fail("watch", refused, status: 2)
             }
             throw fail("watch", RemoteMessages.lost(failure, printedThrough: printer.counts.lines), status: 2)
         }
@@ -117,9 +116,7 @@ struct RemoteWatch {
         input.forEachLine { line, lineNumber in
             batch.lastLine = lineNumber
             if ItemEvaluator.isBlank(line) { return true }
-            batch.entries.append(.item(line: lineNumber, bytes: Array(line)))
-            batch.itemCount += 1
-            batch.byteCount += line.count
+            batch.append(line: UnsafeRawBufferPointer(line), number: lineNumber)
             if batch.itemCount >= Self.batchItems || batch.byteCount >= Self.batchBytes { flush() }
             return goOn
         } onOverlongLine: { prefix, lineNumber in

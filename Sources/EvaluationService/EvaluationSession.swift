@@ -6,21 +6,22 @@ import RulesEngine
 
 /// One Evaluate stream after its `start`: evaluates batches in order against a shared, immutable rule
 /// set, keeping the stream's running counts and item index. A large batch is split into stretches
-/// evaluated on several cores at once (the rule set is immutable, each stretch has its own alert
-/// builder); the results keep the input order.
+/// evaluated on up to `workers` cores at once (the rule set is immutable, each stretch has its own
+/// alert builder); the results keep the input order.
 struct EvaluationSession {
     let ruleSet: RuleSet
     private let evaluator: ItemEvaluator
     private let builder: AlertMessageBuilder
+    private let workers: Int
     private var nextIndex: UInt64 = 0
     private(set) var counts = PspctlV1.Counts()
 
     /// Items a stretch holds at least: below it, a batch is evaluated on the calling thread.
     static let minimumStretch = 64
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    init(ruleSet: RuleSet, start: PspctlV1.EvaluateStart) throws(RPCError) {
+    init(ruleSet: RuleSet, start: PspctlV1.EvaluateStart, workers: Int) throws(RPCError) {
         self.ruleSet = ruleSet
+        self.workers = max(1, workers)
         evaluator = ItemEvaluator(engine: ruleSet.engine, allMatches: start.allMatches,
                                   minimumAlertPriority: try start.minPriority.enginePriority())
         builder = AlertMessageBuilder(renderText: start.renderText, renderJSON: start.renderJSON,
@@ -28,24 +29,24 @@ struct EvaluationSession {
     }
 
     /// One response: a result per item, in input order, and the counts so far.
-    mutating func evaluate(_ batch: PspctlV1.EventBatch) -> PspctlV1.EvaluateResponse {
-        let items = batch.items
+    mutating func evaluate(_ batch: EventBatchView) -> PspctlV1.EvaluateResponse {
+        let count = batch.items.count
         let first = nextIndex
-        nextIndex += UInt64(items.count)
-        let stretches = min(Self.cores, items.count / Self.minimumStretch)
+        nextIndex += UInt64(count)
+        let stretches = min(workers, count / Self.minimumStretch)
         var results: [PspctlV1.ItemResult]
         if stretches <= 1 {
             var builder = builder
-            results = items.indices.map { Self.result(items[$0], index: first + UInt64($0), evaluator, &builder) }
+            results = (0..<count).map { Self.result(batch, $0, index: first + UInt64($0), evaluator, &builder) }
         } else {
-            results = Array(repeating: PspctlV1.ItemResult(), count: items.count)
-            let size = (items.count + stretches - 1) / stretches
+            results = Array(repeating: PspctlV1.ItemResult(), count: count)
+            let size = (count + stretches - 1) / stretches
             results.withUnsafeMutableBufferPointer { buffer in
                 let out = UncheckedBuffer(buffer)
                 DispatchQueue.concurrentPerform(iterations: stretches) { [evaluator, builder] stretch in
                     var builder = builder
-                    for i in stretch * size..<min(items.count, (stretch + 1) * size) {
-                        out.buffer[i] = Self.result(items[i], index: first + UInt64(i), evaluator, &builder)
+                    for i in stretch * size..<min(count, (stretch + 1) * size) {
+                        out.buffer[i] = Self.result(batch, i, index: first + UInt64(i), evaluator, &builder)
                     }
                 }
             }
@@ -60,18 +61,20 @@ struct EvaluationSession {
         return PspctlV1.EvaluateResponse(results: results, counts: counts)
     }
 
-    private static func result(_ item: PspctlV1.EventItem, index: UInt64, _ evaluator: ItemEvaluator,
+    private static func result(_ batch: EventBatchView, _ item: Int, index: UInt64, _ evaluator: ItemEvaluator,
                                _ builder: inout AlertMessageBuilder) -> PspctlV1.ItemResult {
         var result = PspctlV1.ItemResult(index: index)
-        guard case .k8sAuditJSON(let bytes)? = item.event else {
+        var alerts: [PspctlV1.Alert] = []
+        let outcome = batch.withItem(item) { buffer in
+            buffer.map { buffer in
+                evaluator.evaluate(buffer) { _, rule, context, eventIndex in
+                    alerts.append(builder.alert(rule, context, eventIndex: eventIndex))
+                }
+            }
+        }
+        guard let outcome else {
             result.error = "the item holds no event this evaluator reads (k8s_audit_json)"
             return result
-        }
-        var alerts: [PspctlV1.Alert] = []
-        let outcome = bytes.withUnsafeBufferPointer { buffer in
-            evaluator.evaluate(buffer) { _, rule, context, eventIndex in
-                alerts.append(builder.alert(rule, context, eventIndex: eventIndex))
-            }
         }
         result.events = UInt32(outcome.events)
         if let rejection = outcome.rejection { result.error = rejection }

@@ -1,3 +1,4 @@
+import AuditPipeline
 import GRPCKit
 import Logging
 import PspctlProtocol
@@ -9,16 +10,23 @@ public final class EvaluatorService: Sendable {
     public struct Configuration: Sendable {
         /// Rule sets kept loaded; the least recently used is dropped beyond it.
         public var maxRuleSets: Int
-        public init(maxRuleSets: Int = 16) { self.maxRuleSets = maxRuleSets }
+        /// Cores one Evaluate stream's batch is spread over (each stream also runs on its own task).
+        public var workers: Int
+        public init(maxRuleSets: Int = 16, workers: Int = CPUBudget.available) {
+            self.maxRuleSets = maxRuleSets
+            self.workers = workers
+        }
     }
 
     private let cache: RuleSetCache
+    private let workers: Int
     private let logger: Logger
     private let metrics: any EvaluationMetricsSink
 
     public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "pspctl.evaluator"),
                 metrics: any EvaluationMetricsSink = NoEvaluationMetrics()) {
         cache = RuleSetCache(capacity: configuration.maxRuleSets)
+        workers = configuration.workers
         self.logger = logger
         self.metrics = metrics
         metrics.ruleSetsCached(0)
@@ -120,11 +128,18 @@ public final class EvaluatorService: Sendable {
         guard let ruleSet = cache.get(start.ruleSetID) else {
             throw RPCError(.notFound, "no rule set has id \"\(start.ruleSetID)\" (load it with LoadRuleSet)")
         }
-        var session = try EvaluationSession(ruleSet: ruleSet, start: start)
+        var session = try EvaluationSession(ruleSet: ruleSet, start: start, workers: workers)
         metrics.evaluateStreamOpened()
         defer { metrics.evaluateStreamClosed() }
         while let message = try await stream.receive() {
-            guard case .batch(let batch)? = try decode(PspctlV1.EvaluateRequest.self, message).request else {
+            // Read in place: each item's bytes go to the evaluator without a copy.
+            let view: EventBatchView?
+            do {
+                view = try EventBatchView(request: message)
+            } catch {
+                throw RPCError(.invalidArgument, "cannot decode \(PspctlV1.EvaluateRequest.protoMessageName): \(error)")
+            }
+            guard let batch = view else {
                 throw RPCError(.invalidArgument, "every EvaluateRequest after the first must be `batch`")
             }
             let started = ContinuousClock.now

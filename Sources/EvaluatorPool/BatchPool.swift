@@ -27,7 +27,7 @@ public final class BatchPool<Payload: Sendable>: @unchecked Sendable {
 
     public enum Delivery: Sendable {
         /// The stretch's items' results, in item order (none for a stretch without items).
-        case answered(Payload, [PspctlV1.ItemResult])
+        case answered(Payload, EvaluateResponseView)
         /// Every backend is lost; nothing is delivered after this.
         case failed(Failure)
     }
@@ -49,7 +49,7 @@ public final class BatchPool<Payload: Sendable>: @unchecked Sendable {
         var payload: Payload
         var request: [UInt8]?
         var itemCount: Int
-        var results: [PspctlV1.ItemResult]?
+        var results: EvaluateResponseView?
     }
 
     private struct Stream {
@@ -110,7 +110,7 @@ public final class BatchPool<Payload: Sendable>: @unchecked Sendable {
         submitted += 1
         let hasItems = request != nil && itemCount > 0
         stretches[sequence] = Stretch(payload: payload, request: hasItems ? request : nil, itemCount: itemCount,
-                                      results: hasItems ? nil : [])
+                                      results: hasItems ? nil : .empty)
         if hasItems {
             fresh.append(sequence)
             changedLocked()
@@ -289,11 +289,11 @@ public final class BatchPool<Payload: Sendable>: @unchecked Sendable {
                 }
                 return
             }
-            guard let response = try? PspctlV1.EvaluateResponse(decoding: message) else {
+            guard let response = try? EvaluateResponseView(decoding: message) else {
                 lose(index, RPCError(.internalError, "an answer cannot be decoded"))
                 return
             }
-            if let error = accept(response.results, from: index) {
+            if let error = accept(response, from: index) {
                 lose(index, error)
                 return
             }
@@ -305,13 +305,13 @@ public final class BatchPool<Payload: Sendable>: @unchecked Sendable {
     }
 
     /// Stores an answer for the stream's oldest unanswered batch; an error when it does not fit.
-    private func accept(_ results: [PspctlV1.ItemResult], from index: Int) -> RPCError? {
+    private func accept(_ results: EvaluateResponseView, from index: Int) -> RPCError? {
         state.withLock {
             guard streams[index].alive else { return nil }
             guard let sequence = streams[index].unanswered.first else {
                 return RPCError(.internalError, "an answer came for no batch")
             }
-            guard results.count == stretches[sequence]?.itemCount else {
+            guard results.items.count == stretches[sequence]?.itemCount else {
                 return RPCError(.internalError, "an answer does not match its batch")
             }
             streams[index].unanswered.removeFirst()

@@ -43,6 +43,7 @@ struct EvaluatorServiceCommand: ServiceCommand {
           EvaluatorService                                   # 127.0.0.1:50052
           EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
           EvaluatorService --max-concurrent-streams 32 --shutdown-grace 30
+          EvaluatorService --workers 1                       # one core per stream, as a 1-CPU replica
           EvaluatorService --listen 0.0.0.0:50052 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           EvaluatorService --http-listen 0.0.0.0:9092         # then: curl 127.0.0.1:9092/metrics
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
@@ -58,12 +59,20 @@ struct EvaluatorServiceCommand: ServiceCommand {
     @Option(name: .customLong("max-rule-sets"), help: ArgumentHelp("Rule sets kept loaded (least recently used dropped first).", valueName: "n"))
     var maxRuleSets = 16
 
+    @Option(name: .customLong("workers"),
+            help: ArgumentHelp("Cores one Evaluate stream's batches are spread over (default: the cores this process may use, capped by its cgroup's CPU quota).",
+                               valueName: "n"))
+    var workers: Int?
+
     func validate() throws {
         guard maxRuleSets > 0 else { throw ValidationError("--max-rule-sets must be positive") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be positive") }
     }
 
     func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws {
-        EvaluatorService(configuration: .init(maxRuleSets: maxRuleSets), logger: logger,
+        var configuration = EvaluatorService.Configuration(maxRuleSets: maxRuleSets)
+        if let workers { configuration.workers = workers }
+        EvaluatorService(configuration: configuration, logger: logger,
                          metrics: EvaluatorMetrics(metrics)).register(on: server)
     }
 

@@ -35,12 +35,14 @@ final class EvaluatorRuntimeTests: XCTestCase {
     }
 
     func testABadOptionIsExit2() throws {
-        let process = Process()
-        process.executableURL = ServiceProcess.executable("EvaluatorService")
-        process.arguments = ["--max-rule-sets", "0"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 2)
+        for arguments in [["--max-rule-sets", "0"], ["--workers", "0"], ["--workers", "many"]] {
+            let process = Process()
+            process.executableURL = ServiceProcess.executable("EvaluatorService")
+            process.arguments = arguments
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 2, "\(arguments)")
+        }
     }
 }

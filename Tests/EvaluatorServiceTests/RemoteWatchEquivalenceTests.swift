@@ -53,6 +53,31 @@ final class RemoteWatchEquivalenceTests: XCTestCase {
         try assertSameAsEmbedded(falco + ["--audit-log", "-"], stdin: try String(contentsOfFile: log, encoding: .utf8))
     }
 
+    /// A batch spread over several cores and one evaluated on one (`--workers 1`, as a 1-CPU replica)
+    /// print the same: the log repeated so that each batch is long enough to be split.
+    func testOneWorkerPrintsWhatSeveralPrint() throws {
+        try Inputs.requireFalcoRules()
+        let text = try String(contentsOfFile: try concatenatedFixtures(), encoding: .utf8)
+        let log = try Pspctl.temporaryFile(String(repeating: text, count: 4), suffix: ".jsonl")
+        let single = try EvaluatorProcess(arguments: ["--workers", "1"])
+        defer { single.stop() }
+        let several = try EvaluatorProcess(arguments: ["--workers", "4"])
+        defer { several.stop() }
+        for output in ["text", "json"] {
+            let arguments = ["watch"] + falco + ["--audit-log", log, "--output", output, "-v"]
+            let one = try Pspctl.run(arguments + ["--evaluator", single.address])
+            let four = try Pspctl.run(arguments + ["--evaluator", several.address])
+            let embedded = try Pspctl.run(arguments)
+            XCTAssertEqual(embedded.status, 0, embedded.stderr)
+            XCTAssertGreaterThan(embedded.stdout.split(separator: "\n").count, 100)
+            for remote in [one, four] {
+                XCTAssertEqual(remote.stdout, embedded.stdout)
+                XCTAssertEqual(remote.stderr, embedded.stderr)
+                XCTAssertEqual(remote.status, embedded.status)
+            }
+        }
+    }
+
     func testConvertedPolicies() throws {
         let scratch = try ScratchDirectory.make()
         let psp = scratch.appendingPathComponent("psp.yaml").path
