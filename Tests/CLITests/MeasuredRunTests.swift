@@ -25,5 +25,8 @@ final class MeasuredRunTests: XCTestCase {
         let slow = try MeasuredRun.run("/bin/sh", ["-c", "sleep 30"], timeLimit: 0.5)
         XCTAssertTrue(slow.timedOut)
         XCTAssertLessThan(slow.seconds, 10)
+        let busy = try MeasuredRun.run("/bin/sh", ["-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"])
+        XCTAssertGreaterThan(busy.cpuSeconds, 0.05, "a busy child's CPU time is counted")
+        XCTAssertLessThan(slow.cpuSeconds, 0.5, "a sleeping child uses no CPU")
     }
 }

@@ -12,7 +12,7 @@ import Glibc
 /// its `ru_maxrss`, so a child spawned straight from the test process (vfork shares its memory) would
 /// report the test process's own peak — hundreds of MB under AddressSanitizer.
 public enum MeasuredRun {
-    /// Wall-time bounds are multiplied by this: 2 in the AddressSanitizer suite (scripts/test.sh sets
+    /// Time bounds are multiplied by this: 2 in the AddressSanitizer suite (scripts/test.sh sets
     /// ASAN_OPTIONS for it), whose debug binaries run a few times slower; 1 otherwise. The bounds exist to
     /// catch super-linear behaviour, which is orders of magnitude beyond them either way.
     public static let timeScale: Double = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 1 : 2
@@ -26,6 +26,9 @@ public enum MeasuredRun {
         /// The child's peak resident set size in bytes (`ru_maxrss`).
         public var peakRSSBytes: Int
         public var seconds: Double
+        /// CPU time (user + system) of the child and what it waited for. The hardening bounds use it: a
+        /// machine busy with other work stretches wall time several-fold, CPU time hardly at all.
+        public var cpuSeconds: Double
         /// True when the child was killed for exceeding the time limit.
         public var timedOut: Bool
         public var peakRSSMegabytes: Double { Double(peakRSSBytes) / 1_048_576 }
@@ -118,6 +121,8 @@ public enum MeasuredRun {
             stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "",
             peakRSSBytes: peakKB * 1024,
             seconds: seconds,
+            cpuSeconds: Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000,
             timedOut: timedOut)
     }
 
