@@ -49,10 +49,13 @@ struct RemoteTarget: Sendable {
     /// handshake is said to be one, with the gRPC core's reason in a few words; a plaintext connection a
     /// TLS service closed gets a hint; anything else is the core's message.
     func unreachable(_ error: RPCError, _ subject: String) -> String {
-        if let reason = HandshakeDiagnosis.reason(error.message, credentials: credentials) {
-            return "the TLS handshake with \(subject) failed: \(reason)"
-        }
+        if let refused = refusedHandshake(error, subject) { return refused }
         return "cannot reach \(subject): \(error.message.isEmpty ? "\(error.code)" : error.message)"
             + (usesTLS ? "" : HandshakeDiagnosis.plaintextHint(error.message))
+    }
+
+    /// `the TLS handshake with SUBJECT failed: WHY` when `error` is a refused handshake, else nil.
+    func refusedHandshake(_ error: RPCError, _ subject: String) -> String? {
+        HandshakeDiagnosis.reason(error.message, credentials: credentials).map { "the TLS handshake with \(subject) failed: \($0)" }
     }
 }

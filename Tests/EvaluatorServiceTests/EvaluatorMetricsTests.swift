@@ -178,28 +178,8 @@ final class EvaluatorMetricsTests: XCTestCase {
         evaluator = try EvaluatorProcess(arguments: ["--http-listen", "127.0.0.1:0", "--shutdown-grace", "3", "--stream-window", "1"])
         httpPort = try XCTUnwrap(MetricsScrape.httpPort(of: evaluator), evaluator.logText)
         let rules = try Pspctl.temporaryFile(StreamLoad.rulesYAML)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/stuck_client.py")
-        let client = Process()
-        client.executableURL = python
-        client.arguments = [script.path, Pspctl.packageRoot.appendingPathComponent("protos").path, String(evaluator.port), rules]
-        let input = Pipe(), output = Pipe()
-        client.standardInput = input
-        client.standardOutput = output
-        client.standardError = FileHandle.nullDevice
-        try client.run()
-        defer {
-            try? input.fileHandleForWriting.write(contentsOf: Data("read\n".utf8))
-            try? input.fileHandleForWriting.close()
-            if client.isRunning { client.terminate() }
-            client.waitUntilExit()
-        }
-        var text = ""
-        while !text.contains("stuck\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        XCTAssertEqual(text, "stuck\n")
+        let client = try StuckClient(python: python, port: evaluator.port, rules: rules)
+        defer { client.stop() }
         XCTAssertEqual(try scrape().value("pspctl_grpc_server_active_calls", ["method": "/pspctl.v1.Evaluator/Evaluate"]), 1)
 
         evaluator.process.terminate()  // SIGTERM; the stuck stream holds the drain for the 3 s grace

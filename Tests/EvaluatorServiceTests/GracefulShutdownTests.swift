@@ -84,24 +84,8 @@ final class GracefulShutdownTests: XCTestCase {
         self.evaluator = evaluator
         let rules = try Pspctl.temporaryFile(StreamLoad.rulesYAML)
         // A Python client that sends and stops reading: the stream's handler blocks on its send window.
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/stuck_client.py")
-        let client = Process()
-        client.executableURL = python
-        client.arguments = [script.path, Pspctl.packageRoot.appendingPathComponent("protos").path, String(evaluator.port), rules]
-        let input = Pipe(), output = Pipe()
-        client.standardInput = input
-        client.standardOutput = output
-        client.standardError = FileHandle.nullDevice
-        try client.run()
-        defer { if client.isRunning { client.terminate() } }
-        let reader = output.fileHandleForReading
-        var text = ""
-        while !text.contains("stuck\n") {
-            let data = reader.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        XCTAssertEqual(text, "stuck\n")
+        let client = try StuckClient(python: python, port: evaluator.port, rules: rules)
+        defer { client.stop() }
 
         let began = Date()
         evaluator.process.terminate()
@@ -130,9 +114,7 @@ final class GracefulShutdownTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(seconds, 1.9, evaluator.logText)
         XCTAssertLessThan(seconds, 5, evaluator.logText)
         XCTAssertTrue(evaluator.logText.contains("msg=stopped calls_cancelled=1 calls_in_flight=1"), evaluator.logText)
-        input.fileHandleForWriting.write(Data("read\n".utf8))
-        let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
-        client.waitUntilExit()
+        let rest = client.release()
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(rest.utf8)) as? [String: Any], rest)
         XCTAssertEqual(report["code"] as? String, "UNAVAILABLE", rest)
         XCTAssertEqual(report["details"] as? String, "the server is shutting down", rest)

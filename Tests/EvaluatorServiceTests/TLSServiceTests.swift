@@ -157,6 +157,14 @@ final class TLSServiceTests: XCTestCase {
 
     // MARK: - Refused handshakes
 
+    /// `result` of `pspctl health ADDRESS …` is a refused handshake, said as one: exit 2 and
+    /// `pspctl health: the TLS handshake with ADDRESS failed: REASON` (one line).
+    private func assertRefusedHandshake(_ result: Pspctl.Result, _ address: String, reason: String,
+                                        file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.status, 2, result.stderr, file: file, line: line)
+        XCTAssertEqual(result.stderr, "pspctl health: the TLS handshake with \(address) failed: \(reason)\n", file: file, line: line)
+    }
+
     func testMutualTLSWithoutAClientCertificateIsRefused() throws {
         let converter = try start("ConverterService", serverMTLS)
         let evaluator = try start("EvaluatorService", serverMTLS)
@@ -195,9 +203,8 @@ final class TLSServiceTests: XCTestCase {
     func testAServerCertificateFromAnotherCAIsRefused() throws {
         let evaluator = try start("EvaluatorService", serverTLS)
         let result = try Pspctl.run(["health", evaluator.address, "--tls-ca", path("other-ca.pem")])
-        XCTAssertEqual(result.status, 2, result.stderr)
-        XCTAssertEqual(result.stderr, "pspctl health: the TLS handshake with \(evaluator.address) failed: the service's certificate "
-                       + "could not be verified: not signed by a CA in --tls-ca, or expired (certificate verify failed)\n")
+        assertRefusedHandshake(result, evaluator.address, reason: "the service's certificate could not be verified: "
+                               + "not signed by a CA in --tls-ca, or expired (certificate verify failed)")
         // --tls alone trusts the system's CAs, which did not sign it either.
         let systemRoots = try Pspctl.run(["health", evaluator.address, "--tls"])
         XCTAssertEqual(systemRoots.status, 2, systemRoots.stderr)
@@ -224,9 +231,8 @@ final class TLSServiceTests: XCTestCase {
         let byHost = try Pspctl.run(["health", "localhost:\(evaluator.port)"] + clientTLS)
         XCTAssertEqual(byHost.status, 0, byHost.stderr)
         let wrong = try Pspctl.run(["health", evaluator.address, "--tls-server-name", "evaluator.example"] + clientTLS)
-        XCTAssertEqual(wrong.status, 2, wrong.stderr)
-        XCTAssertEqual(wrong.stderr, "pspctl health: the TLS handshake with \(evaluator.address) failed: the service's certificate "
-                       + "is not for evaluator.example (check --tls-server-name, or the address's host)\n")
+        assertRefusedHandshake(wrong, evaluator.address, reason: "the service's certificate is not for evaluator.example "
+                               + "(check --tls-server-name, or the address's host)")
     }
 
     func testPlaintextAndTLSMismatchesSaySo() throws {
@@ -237,9 +243,7 @@ final class TLSServiceTests: XCTestCase {
         XCTAssertTrue(plaintextClient.stderr.hasPrefix("pspctl health: cannot reach \(tls.address): "), plaintextClient.stderr)
         XCTAssertTrue(plaintextClient.stderr.hasSuffix("(if the service serves TLS, connect with --tls-ca)\n"), plaintextClient.stderr)
         let tlsClient = try Pspctl.run(["health", plain.address] + clientTLS)
-        XCTAssertEqual(tlsClient.status, 2)
-        XCTAssertEqual(tlsClient.stderr, "pspctl health: the TLS handshake with \(plain.address) failed: the service does not "
-                       + "speak TLS (is it started with --tls-cert and --tls-key?)\n")
+        assertRefusedHandshake(tlsClient, plain.address, reason: "the service does not speak TLS (is it started with --tls-cert and --tls-key?)")
     }
 
     /// The key formats openssl writes are all read and checked: PKCS#1 RSA, SEC 1 EC with its parameters
@@ -426,27 +430,11 @@ final class TLSServiceTests: XCTestCase {
         try Inputs.requireFalcoRules()
         guard let python = PythonGRPC.interpreter() else { throw XCTSkip(PythonGRPC.missing) }
         let evaluator = try start("EvaluatorService", serverMTLS)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/mtls_client.py")
         let log = Inputs.cliFixtures.appendingPathComponent("k8s_audit_rules/create-privileged-pod.jsonl").path
-        let client = Process()
-        client.executableURL = python
-        client.arguments = [script.path, Pspctl.packageRoot.appendingPathComponent("protos").path, String(evaluator.port),
-                            path("ca.pem"), path("client.pem"), path("client.key"), Inputs.k8sAuditRules, log]
-        let output = Pipe()
-        client.standardOutput = output
-        client.standardError = output
-        try client.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        client.waitUntilExit()
-        XCTAssertEqual(client.terminationStatus, 0, text)
-        XCTAssertTrue(text.hasSuffix("ok\n"), text)
-        let embedded = try Pspctl.run(["watch", "--rules", Inputs.k8sAuditRules, "--audit-log", log, "--output", "json"])
-        let embeddedRules = try embedded.stdoutLines.map { line -> String in
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            return object?["rule"] as? String ?? ""
-        }
-        XCTAssertFalse(embeddedRules.isEmpty)
-        XCTAssertEqual(Array(text.split(separator: "\n").dropLast().map(String.init)), embeddedRules)
+        let client = try PythonGRPC.runClient(python, script: PythonAlertCheck.script("mtls_client.py"), [
+            String(evaluator.port), path("ca.pem"), path("client.pem"), path("client.key"), Inputs.k8sAuditRules, log,
+        ])
+        try PythonAlertCheck.assertSameRulesAsEmbedded(client, rules: Inputs.k8sAuditRules, log: log)
         // grpcio's refused anonymous channel shows in the service's log too.
         XCTAssertTrue(waitForLog(evaluator, "TLS handshake with a client failed"), evaluator.logText)
     }

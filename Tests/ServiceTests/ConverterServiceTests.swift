@@ -137,17 +137,9 @@ final class ConverterServiceTests: XCTestCase {
         let rules = directory.appendingPathComponent("rules.yaml").path
         let embedded = try Pspctl.run(["convert", "--psp-path", psp, "--rules-path", rules, "--quiet"])
         XCTAssertEqual(embedded.status, 0, embedded.stderr)
-        let client = Process()
-        client.executableURL = python
-        client.arguments = [Pspctl.packageRoot.appendingPathComponent("Tests/ServiceTests/python/converter_client.py").path,
-                            Pspctl.packageRoot.appendingPathComponent("protos").path, service.address, psp, rules]
-        let output = Pipe()
-        client.standardOutput = output
-        client.standardError = output
-        try client.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        client.waitUntilExit()
-        XCTAssertEqual(client.terminationStatus, 0, text)
+        let script = Pspctl.packageRoot.appendingPathComponent("Tests/ServiceTests/python/converter_client.py").path
+        let (status, text) = try PythonGRPC.runClient(python, script: script, [service.address, psp, rules])
+        XCTAssertEqual(status, 0, text)
         XCTAssertTrue(text.contains(" passed, 0 failed"), text)
     }
 

@@ -18,4 +18,19 @@ public enum PythonGRPC {
         probe.waitUntilExit()
         return probe.terminationStatus == 0 ? python : nil
     }
+
+    /// Runs `script` (a client from a test folder's `python/`) with `python`: the package's `protos/`
+    /// folder, then `arguments`. Returns its exit status and its stdout and stderr together.
+    public static func runClient(_ python: URL, script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let client = Process()
+        client.executableURL = python
+        client.arguments = [script, Pspctl.packageRoot.appendingPathComponent("protos").path] + arguments
+        let output = Pipe()
+        client.standardOutput = output
+        client.standardError = output
+        try client.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        client.waitUntilExit()
+        return (client.terminationStatus, text)
+    }
 }
