@@ -60,7 +60,7 @@ final class FollowTests: XCTestCase {
         try log.append(events: [7])
         try log.rotate(to: "audit.log.1", createNew: false)
         try log.append(events: [8], to: log.sibling("audit.log.1"))
-        FileManager.default.createFile(atPath: log.path, contents: Data(GrowingAuditLog.lines(9...10).utf8))
+        _ = FileManager.default.createFile(atPath: log.path, contents: Data(GrowingAuditLog.lines(9...10).utf8))
         try waitForAlerts(watch, Array(1...10), "a rename rotation")
 
         // A rotation whose old file ends without a newline: that last line is a line.
@@ -225,6 +225,28 @@ final class FollowTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("reading \(log.path) from its start"), result.stderr)
     }
 
+    func testALogTruncatedWhileStoppedIsSaidAndReadFromItsStart() throws {
+        let log = try GrowingAuditLog()
+        let stateFile = log.sibling("watch.state")
+        let run = { try Pspctl.run(["watch", "--rules", self.rules, "--audit-log", log.path, "--output", "json",
+                                    "--state-file", stateFile, "-v"]) }
+        try log.append(events: 1...3)
+        var result = try run()
+        XCTAssertEqual(GrowingAuditLog.alertedEvents(result.stdoutLines), [1, 2, 3], result.stderr)
+        try log.copyTruncate(to: "audit.log.1")
+        try log.append(events: [4])
+        result = try run()
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(GrowingAuditLog.alertedEvents(result.stdoutLines), [4])
+        XCTAssertTrue(result.stderr.contains("than the recorded position (byte \(GrowingAuditLog.lines(1...3).utf8.count)): it was truncated while pspctl was stopped; reading it from its start"),
+                      result.stderr)
+        // --verbose says where a run resumes.
+        try log.append(events: [5])
+        result = try run()
+        XCTAssertEqual(GrowingAuditLog.alertedEvents(result.stdoutLines), [5], result.stderr)
+        XCTAssertTrue(result.stderr.contains("pspctl watch: resuming \(log.path) at byte \(GrowingAuditLog.lines([4]).utf8.count)"), result.stderr)
+    }
+
     func testStateFileErrorsAreClear() throws {
         let log = try GrowingAuditLog()
         try log.append(events: [1])
@@ -287,7 +309,7 @@ final class FollowTests: XCTestCase {
         process.arguments = ["python3", "-c", "import gzip, sys; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read()))"]
         let input = Pipe()
         process.standardInput = input
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try process.run()
         try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))

@@ -41,7 +41,7 @@ final class RemoteFollowTests: XCTestCase {
         try waitForAlerts(watch, [1, 2, 3, 4], "one appended line, alerted without waiting for a full batch")
         try log.rotate(to: "audit.log.1", createNew: false)
         try log.append(events: [5], to: log.sibling("audit.log.1"))
-        FileManager.default.createFile(atPath: log.path, contents: Data(GrowingAuditLog.lines(6...7).utf8))
+        _ = FileManager.default.createFile(atPath: log.path, contents: Data(GrowingAuditLog.lines(6...7).utf8))
         try waitForAlerts(watch, Array(1...7), "a rename rotation")
         try log.copyTruncate(to: "audit.log.2")
         usleep(200_000)
