@@ -194,6 +194,34 @@ final class FollowTests: XCTestCase {
         XCTAssertEqual(summaryLine(result), "pspctl watch: 0 lines, 0 events, 0 alerts", result.stderr)
     }
 
+    /// SIGTERM in the middle of a long backlog: the run stops after the lines it read, records exactly
+    /// where, and the next run alerts the rest: together every event once, in order.
+    func testSIGTERMDuringABacklogThenARestartAlertEveryEventOnce() throws {
+        let log = try GrowingAuditLog()
+        let stateFile = log.sibling("watch.state")
+        let count = 20_000
+        try log.append(events: 1...count)
+        let arguments = ["--follow", "--state-file", stateFile]
+        let first = try watch(log, arguments)
+        defer { _ = first.stop(with: SIGKILL) }
+        try first.waitForLines(500)
+        let stopped = first.stop(with: SIGTERM)
+        XCTAssertEqual(stopped.status, 0, stopped.stderr)
+        let firstAlerts = GrowingAuditLog.alertedEvents(stopped.stdoutLines)
+        XCTAssertEqual(firstAlerts, Array(1...firstAlerts.count))
+        XCTAssertLessThan(firstAlerts.count, count, "the signal came in the middle of the backlog")
+        XCTAssertEqual(summaryLine(stopped), "pspctl watch: \(firstAlerts.count) lines, \(firstAlerts.count) events, \(firstAlerts.count) alerts")
+        XCTAssertEqual(try state(stateFile).offset, GrowingAuditLog.lines(1...firstAlerts.count).utf8.count,
+                       "the position is that of the last line alerted")
+
+        let second = try watch(log, arguments)
+        defer { _ = second.stop(with: SIGKILL) }
+        try second.waitForLines(count - firstAlerts.count, seconds: 60)
+        let rest = second.stop(with: SIGTERM)
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+        XCTAssertEqual(firstAlerts + GrowingAuditLog.alertedEvents(rest.stdoutLines), Array(1...count))
+    }
+
     func testAnUnterminatedLastLineIsReadAgainWholeByTheNextRun() throws {
         let log = try GrowingAuditLog()
         let stateFile = log.sibling("watch.state")

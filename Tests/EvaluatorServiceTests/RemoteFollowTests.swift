@@ -60,6 +60,31 @@ final class RemoteFollowTests: XCTestCase {
         XCTAssertEqual(GrowingAuditLog.alertedEvents(result.stdoutLines), [9, 10])
     }
 
+    /// SIGTERM in the middle of a backlog: the batches in flight are printed, the position recorded is
+    /// the last printed line's, and a restart alerts exactly the rest.
+    func testSIGTERMDuringABacklogThenARestartAlertEveryEventOnce() throws {
+        let rules = try GrowingAuditLog.rulesFile()
+        let log = try GrowingAuditLog()
+        let count = 20_000
+        try log.append(events: 1...count)
+        let arguments = ["watch", "--rules", rules, "--audit-log", log.path, "--output", "json", "--follow",
+                         "--poll-interval", "50", "--state-file", log.sibling("watch.state"), "--evaluator", evaluator.address]
+        let first = try RunningPspctl(arguments)
+        defer { _ = first.stop(with: SIGKILL) }
+        try first.waitForLines(500)
+        let stopped = first.stop(with: SIGTERM)
+        XCTAssertEqual(stopped.status, 0, stopped.stderr)
+        let firstAlerts = GrowingAuditLog.alertedEvents(stopped.stdoutLines)
+        XCTAssertEqual(firstAlerts, Array(1...firstAlerts.count))
+        XCTAssertLessThan(firstAlerts.count, count, "the signal came in the middle of the backlog")
+        let second = try RunningPspctl(arguments)
+        defer { _ = second.stop(with: SIGKILL) }
+        try second.waitForLines(count - firstAlerts.count, seconds: 60)
+        let rest = second.stop(with: SIGTERM)
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+        XCTAssertEqual(firstAlerts + GrowingAuditLog.alertedEvents(rest.stdoutLines), Array(1...count))
+    }
+
     /// A bad line stops a followed remote run as it stops the embedded one, even when the log is quiet
     /// after it.
     func testABadLineEndsAFollowedRemoteRun() throws {

@@ -8,6 +8,7 @@ public final class RunningPspctl: @unchecked Sendable {
     // Invariant: `out` and `err` are touched under `lock` only.
     private let lock = NSLock()
     private var out = Data()
+    private var outNewlines = 0
     private var err = Data()
     private let drained = DispatchGroup()
 
@@ -28,7 +29,10 @@ public final class RunningPspctl: @unchecked Sendable {
         process.standardError = errPipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        collect(outPipe.fileHandleForReading) { [self] data in out.append(data) }
+        collect(outPipe.fileHandleForReading) { [self] data in
+            out.append(data)
+            outNewlines += data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
         collect(errPipe.fileHandleForReading) { [self] data in err.append(data) }
     }
 
@@ -65,9 +69,12 @@ public final class RunningPspctl: @unchecked Sendable {
         }
     }
 
+    /// The number of complete lines written to stdout so far (counted as they come).
+    public var stdoutLineCount: Int { lock.withLock { outNewlines } }
+
     /// Waits until stdout holds at least `count` lines.
     public func waitForLines(_ count: Int, seconds: Double = 10) throws {
-        try wait(seconds: seconds, for: "\(count) stdout lines") { stdoutLines.count >= count }
+        try wait(seconds: seconds, for: "\(count) stdout lines") { stdoutLineCount >= count }
     }
 
     /// Sends `signal` and waits for the exit (killing it after `seconds`); the whole output.
