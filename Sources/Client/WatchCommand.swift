@@ -59,15 +59,16 @@ struct WatchCommand: ParsableCommand {
         atomically; a run started with it resumes there, so no event is alerted twice or skipped. If \
         the log was rotated meanwhile, the rest of the old file is read first when it is still beside \
         the log (same directory, uncompressed), else the new file is read from its start, and pspctl \
-        says so. It works without --follow too: each run reads what was added since the last.
+        says so. It works without --follow too: each run reads what was added since the last, and \
+        SIGINT or SIGTERM stops it as they stop a followed run, its position recorded.
         """)
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
             completion: .file(extensions: ["yaml", "yml"]))
     var rulesFiles: [String] = []
 
-    @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read, or - for standard input.", valueName: "path"),
-            completion: .file(extensions: ["jsonl", "json", "log"]))
+    @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read (a gzip file is read decompressed), or - for standard input.", valueName: "path"),
+            completion: .file(extensions: ["jsonl", "json", "log", "gz"]))
     var auditLog: String
 
     @Option(help: ArgumentHelp("Alert format: text (Falco's line) or json (Falco's json_output).", valueName: "format"))
