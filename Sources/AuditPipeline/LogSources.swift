@@ -47,7 +47,7 @@ final class DescriptorSource: LogSource {
             if follow {
                 var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 let ready = poll(&entry, 1, 0)
-                if ready == 0 { return .caughtUp }
+                if ready == 0 || (ready < 0 && errno == EINTR) { return .caughtUp }
             }
             let n = Foundation.read(fd, destination, count)
             if n < 0 {
