@@ -58,9 +58,10 @@ public final class RunningPspctl: @unchecked Sendable {
         return complete.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// Waits until `condition` holds (checked every 20 ms) or `seconds` pass (then throws, with the output).
+    /// Waits until `condition` holds (checked every 20 ms) or `seconds` pass (twice that under the
+    /// sanitizer; then throws, with the output).
     public func wait(seconds: Double = 10, for what: String, until condition: () -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = Date().addingTimeInterval(seconds * MeasuredRun.timeScale)
         while !condition() {
             guard Date() < deadline else {
                 throw Timeout(description: "waited \(seconds) s for \(what); running: \(process.isRunning); stdout: \(stdout); stderr: \(stderr)")
