@@ -26,14 +26,30 @@ public struct WatchStateFile: Sendable {
         self.path = path
     }
 
+    /// A state is one short line; a file larger than this is not one.
+    static let maxBytes = 64 << 10
+
     /// The recorded position; nil when the file does not exist yet (or is empty: a fresh `touch`).
     public func load() throws -> LogPosition? {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            if FileManager.default.fileExists(atPath: path) {
-                throw Failure(description: "cannot read the state file \(path): \(Self.readProblem(path))")
-            }
-            return nil
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw failure("cannot read the state file \(path)")
         }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("cannot read the state file \(path)") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw Failure(description: "the state file \(path) is not a regular file")
+        }
+        guard Int(info.st_size) <= Self.maxBytes else {
+            throw Failure(description: "the state file \(path) is not a pspctl watch state: it is larger than \(Self.maxBytes) bytes")
+        }
+        var data = Data(count: Int(info.st_size))
+        let count = data.count
+        let n = data.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
+        guard n >= 0 else { throw failure("cannot read the state file \(path)") }
+        data = data.prefix(n)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
         let position: LogPosition
         do {
@@ -80,19 +96,15 @@ public struct WatchStateFile: Sendable {
         Failure(description: "\(what): \(String(cString: strerror(errno)))")
     }
 
-    private static func readProblem(_ path: String) -> String {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { return String(cString: strerror(errno)) }
-        close(fd)
-        return "it is not a regular file"
-    }
-
     private static func decodingProblem(_ error: Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "no \"\(key.stringValue)\""
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
-        case DecodingError.dataCorrupted: "not JSON"
+            context.codingPath.isEmpty ? "not a JSON object"
+                : "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
+        case DecodingError.dataCorrupted(let context):
+            context.codingPath.isEmpty ? "not JSON, or a number out of range"
+                : "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has an invalid value"
         default: "\(error)"
         }
     }

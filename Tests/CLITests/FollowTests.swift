@@ -291,6 +291,10 @@ final class FollowTests: XCTestCase {
         result = try Pspctl.run(["watch", "--rules", rules, "--audit-log", log.path, "--state-file", stateFile])
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("is not a pspctl watch state"), result.stderr)
+        // A device is refused at once, never read.
+        result = try Pspctl.run(["watch", "--rules", rules, "--audit-log", log.path, "--state-file", "/dev/zero"])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("the state file /dev/zero is not a regular file"), result.stderr)
         // A directory that does not exist: found before any event is read.
         result = try Pspctl.run(["watch", "--rules", rules, "--audit-log", log.path, "--output", "json",
                                  "--state-file", log.sibling("missing/watch.state")])
