@@ -85,6 +85,27 @@ final class RemoteFollowTests: XCTestCase {
         XCTAssertEqual(firstAlerts + GrowingAuditLog.alertedEvents(rest.stdoutLines), Array(1...count))
     }
 
+    /// A gzip file through the evaluator: the same reader decompresses it; the output is embedded's.
+    func testAGzipLogThroughTheEvaluatorPrintsWhatEmbeddedPrints() throws {
+        let rules = try GrowingAuditLog.rulesFile()
+        let log = try GrowingAuditLog()
+        try log.append(events: 1...1_500)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-k", log.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        XCTAssertEqual(gzip.terminationStatus, 0)
+        let arguments = ["watch", "--rules", rules, "--audit-log", log.path + ".gz", "--output", "json"]
+        let embedded = try Pspctl.run(arguments)
+        let remote = try Pspctl.run(arguments + ["--evaluator", evaluator.address])
+        XCTAssertEqual(embedded.status, 0, embedded.stderr)
+        XCTAssertEqual(GrowingAuditLog.alertedEvents(embedded.stdoutLines), Array(1...1_500))
+        XCTAssertEqual(remote.stdout, embedded.stdout)
+        XCTAssertEqual(remote.stderr, embedded.stderr)
+        XCTAssertEqual(remote.status, embedded.status)
+    }
+
     /// A bad line stops a followed remote run as it stops the embedded one, even when the log is quiet
     /// after it.
     func testABadLineEndsAFollowedRemoteRun() throws {
