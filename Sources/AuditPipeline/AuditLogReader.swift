@@ -39,6 +39,9 @@ public final class AuditLogReader {
         public var pollInterval: Duration = .milliseconds(200)
         /// Checked after each chunk and while waiting: once set, reading stops (after the lines already read).
         public var stop: StopFlag?
+        /// Told (with a message) when reading moves on to a rotated log's new file or to the start of a
+        /// truncated one (`--verbose` prints it).
+        public var onRotation: (@Sendable (String) -> Void)?
 
         public init() {}
     }
@@ -57,6 +60,8 @@ public final class AuditLogReader {
 
     private let source: LogSource?
     private let options: Options
+    /// The path as given (messages).
+    private let displayPath: String
     /// The log's path made absolute (the `path` of positions).
     private let absolutePath: String
     /// After the last line handed out (or the start): the inode and offset of its file.
@@ -73,6 +78,7 @@ public final class AuditLogReader {
     public init(path: String, options: Options) throws {
         maxLineBytes = options.maxLineBytes
         self.options = options
+        displayPath = path
         absolutePath = path == "-" ? path : URL(fileURLWithPath: path).standardizedFileURL.path
         if path == "-" {
             guard !options.recordsPosition else {
@@ -236,9 +242,12 @@ public final class AuditLogReader {
                 _ = lastLine(advancing: false)
                 onChunkEnd()
                 return
-            case .boundary:
+            case .boundary(let what):
                 // A rotated or truncated file's unterminated last line is a line: its writer has moved on.
                 let goOn = lastLine(advancing: true)
+                options.onRotation?(what == "truncated"
+                    ? "\(displayPath) was truncated (copytruncate): reading it again from its start"
+                    : "\(displayPath) was rotated: the old file was read to its end; reading the new one from its start")
                 skipping = false
                 start = 0
                 filled = 0

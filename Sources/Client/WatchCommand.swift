@@ -48,9 +48,9 @@ struct WatchCommand: ParsableCommand {
         survives rotation: when the path names a new file (renamed away, as the API server's log backend \
         rotates), the old file is read to its end first, then the new one from its start; when the file \
         shrinks (copytruncate), it is read again from its start. A last line without its newline is \
-        held until its newline comes, but at a rotation it is a line. SIGINT or SIGTERM stops the run \
-        after the lines already read: the summary is printed and the exit status is the usual one (0 \
-        when nothing was rejected). --follow with --audit-log - reads standard input until it ends (or \
+        held until its newline comes, but at a rotation it is a line (-v says each rotation). SIGINT or \
+        SIGTERM stops the run after the lines already read: the summary is printed and the exit status \
+        is the usual one (0 when nothing was rejected). --follow with --audit-log - reads standard input until it ends (or \
         a signal). A gzip-compressed file (a rotated .gz) is read decompressed, whatever its name; it \
         cannot be followed.
 

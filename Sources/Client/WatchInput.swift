@@ -48,6 +48,7 @@ extension WatchCommand {
         options.recordsPosition = stateFile != nil
         let stop = follow || stateFile != nil ? StopFlag() : nil
         options.stop = stop
+        if verbose { options.onRotation = { printError(WatchMessages.inputNote($0)) } }
         let reader: AuditLogReader
         do {
             options.resume = try stateFile?.load()

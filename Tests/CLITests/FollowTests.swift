@@ -83,6 +83,27 @@ final class FollowTests: XCTestCase {
         XCTAssertEqual(summaryLine(result), "pspctl watch: 16 lines, 16 events, 16 alerts", result.stderr)
     }
 
+    func testVerboseSaysWhenTheLogIsRotatedOrTruncated() throws {
+        let log = try GrowingAuditLog()
+        try log.append(events: 1...3)
+        let watch = try watch(log, ["--follow", "-v"])
+        defer { _ = watch.stop(with: SIGKILL) }
+        try waitForAlerts(watch, [1, 2, 3], "the existing lines")
+        try log.rotate(to: "audit.log.1")
+        try log.append(events: [4])
+        try waitForAlerts(watch, [1, 2, 3, 4], "a rotation")
+        try log.copyTruncate(to: "audit.log.2")
+        usleep(200_000)
+        try log.append(events: [5])
+        try waitForAlerts(watch, [1, 2, 3, 4, 5], "copytruncate")
+        let result = watch.stop(with: SIGTERM)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("pspctl watch: \(log.path) was rotated: the old file was read to its end; reading the new one from its start\n"),
+                      result.stderr)
+        XCTAssertTrue(result.stderr.contains("pspctl watch: \(log.path) was truncated (copytruncate): reading it again from its start\n"),
+                      result.stderr)
+    }
+
     func testSIGINTStopsLikeSIGTERMAndAQuietLogEndsPromptly() throws {
         let log = try GrowingAuditLog()
         try log.append(events: 1...2)
