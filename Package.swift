@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module map (each stage of the pipeline is its own target; C libraries are wrapped once):
 //   CYAML → YAMLKit                      libyaml, wrapped as a Swift node tree
+//   CZlib → AuditPipeline's GzipDecoder  zlib, for gzip-compressed audit logs
 //   AuditJSON                            fast JSON reader for audit events (no C)
 //   ConditionLanguage                    Falco 0.31.1 condition grammar → AST
 //   EventTime                            calendar arithmetic and Falco's timestamp texts
@@ -59,9 +60,12 @@ let package = Package(
         .target(name: "FalcoRulesText"),
         .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
         .target(name: "PSSConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
-        // The pipeline every entry point shares: reading a log, evaluating one item, the messages.
+        // zlib (zlib1g-dev), for gzip-compressed audit logs; only AuditPipeline's GzipDecoder sees it.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The pipeline every entry point shares: reading a log (followed, resumed, gzip), evaluating one
+        // item, the messages.
         .target(name: "AuditPipeline", dependencies: [
-            "RulesEngine", "AuditJSON", "ConditionLanguage", "K8sAuditFields", "PodSecurity",
+            "RulesEngine", "AuditJSON", "ConditionLanguage", "K8sAuditFields", "PodSecurity", "CZlib",
         ], swiftSettings: hotPath),
         // pspctl.v1.Evaluator: the logic (rule-set cache, Evaluate streams) and its thin executable.
         .target(name: "EvaluationService", dependencies: [

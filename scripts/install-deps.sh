@@ -11,7 +11,8 @@ set -euo pipefail
 # which they also use, are in every Debian system).
 # openssl: the TLS tests (GRPCKitTests' TLSTests, EvaluatorServiceTests' TLSServiceTests) make a throwaway CA,
 # server and client certificates with it at test time.
-packages=(libyaml-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler openssl binutils)
+# zlib1g-dev: CZlib (AuditPipeline's GzipDecoder) reads gzip-compressed audit logs (watch --audit-log X.gz).
+packages=(libyaml-dev zlib1g-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler openssl binutils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

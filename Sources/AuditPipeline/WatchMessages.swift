@@ -20,9 +20,15 @@ public enum WatchMessages {
         "line is longer than \(maxLineBytes) bytes"
     }
 
-    /// The log could not be read on (exit status 2).
+    /// The log could not be read on (exit status 2). Control characters (of a file name) are escaped.
     public static func readError(_ message: String) -> String {
-        "\(prefix)\(message)\n"
+        "\(prefix)\(TextEscaping.escaped(message))\n"
+    }
+
+    /// What opening the log decided (a rotation while pspctl was stopped …), or why its position could
+    /// not be recorded (`--state-file`).
+    public static func inputNote(_ message: String) -> String {
+        "\(prefix)\(TextEscaping.escaped(message))\n"
     }
 
     /// A rules-loading warning of `file`.

@@ -23,8 +23,10 @@ struct EmbeddedWatch {
         progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
     }
 
-    /// Returns false when a bad line or a read error stopped the run (without --keep-going).
-    mutating func run(_ reader: AuditLogReader) -> Bool {
+    /// Returns false when a bad line or a read error stopped the run (without --keep-going). With
+    /// `--state-file`, the position is recorded after every chunk whose alerts are written.
+    mutating func run(_ input: WatchInput) -> Bool {
+        let reader = input.reader
         var stopped = false
         reader.forEachLine { line, lineNumber in
             counts.lines = lineNumber
@@ -45,6 +47,7 @@ struct EmbeddedWatch {
                           reason: WatchMessages.overlongLineReason(maxLineBytes: reader.maxLineBytes), truncated: true)
         } onChunkEnd: {
             out.flush()
+            input.record(reader.position)
             progress?.update(WatchMessages.progress(counts))
         } onReadError: { message in
             out.flush()
@@ -54,6 +57,7 @@ struct EmbeddedWatch {
             stopped = true
         }
         out.flush()
+        input.record(reader.position)
         progress?.clear()
         return !stopped && !(counts.rejectedLines > 0 && !keepGoing)
     }

@@ -1,3 +1,4 @@
+import AuditPipeline
 import PspctlProtocol
 
 /// A stretch of the log sent as one EventBatch (or none, when it holds no item), with what the printer
@@ -18,6 +19,10 @@ struct PendingBatch: Sendable {
     var lastLine = 0
     /// The log could not be read on after this stretch.
     var readError: String?
+    /// With `--state-file`: the position after the stretch's last line, and after each entry (parallel
+    /// to `entries`), recorded once the stretch (or a stop at an entry) is printed.
+    var end: LogPosition?
+    var entryEnds: [LogPosition] = []
 
     var isEmpty: Bool { entries.isEmpty && readError == nil && lastLine == 0 }
 

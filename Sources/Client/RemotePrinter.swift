@@ -20,6 +20,12 @@ final class RemotePrinter: @unchecked Sendable {
     private(set) var stopped = false
     private var out = OutputBuffer(fileDescriptor: 1)
     private var progress: ProgressLine?
+    /// The log read (`--state-file`: positions recorded as stretches are printed; its stop flag is set
+    /// when printing stops, so that a followed log's reader stops waiting for more).
+    var input: WatchInput?
+    /// Write each stretch's alerts at once (a followed log: alerts as events come; and before a position
+    /// is recorded), not only every 64 KiB.
+    var flushEachBatch = false
 
     init(style: AlertFormatter.Style, keepGoing: Bool, verbose: Bool, showProgress: Bool, rules: [PspctlV1.RuleInfo]) {
         self.style = style; self.keepGoing = keepGoing; self.verbose = verbose
@@ -41,26 +47,38 @@ final class RemotePrinter: @unchecked Sendable {
         for await delivery in pool.deliveries {
             switch delivery {
             case .answered(let batch, let results):
-                if !print(batch, results) {
+                if let stoppedAt = print(batch, results) {
+                    out.flush()
+                    if let position = stoppedAt.position { input?.record(position) }
                     stopped = true
+                    input?.stop?.set()
                     pool.stop()
                     return nil
                 }
                 pool.printed()
-                out.flushIfFull()
+                if flushEachBatch { out.flush() } else { out.flushIfFull() }
+                if let position = batch.end { input?.record(position) }
                 progress?.update(WatchMessages.progress(counts))
             case .failed(let failure):
+                input?.stop?.set()
                 return failure
             }
         }
         return nil
     }
 
-    /// Returns false at a stop.
-    private func print(_ batch: PendingBatch, _ results: EvaluateResponseView) -> Bool {
+    /// Where printing a stretch stopped (a bad line without --keep-going, a read error): the position
+    /// after the last line read, when positions are recorded.
+    private struct Stop {
+        var position: LogPosition?
+    }
+
+    /// Prints a stretch; returns where it stopped, nil when the run goes on.
+    private func print(_ batch: PendingBatch, _ results: EvaluateResponseView) -> Stop? {
         let line: EvaluateResponseView.Line = style == .json ? .json : .text
         var next = 0
-        for entry in batch.entries {
+        for (index, entry) in batch.entries.enumerated() {
+            let stop = Stop(position: index < batch.entryEnds.count ? batch.entryEnds[index] : nil)
             switch entry {
             case .item(let number, let bytes):
                 let result = results.items[next]
@@ -77,7 +95,7 @@ final class RemotePrinter: @unchecked Sendable {
                 if !error.isEmpty {
                     counts.rejectedLines += 1
                     if !reject(WatchMessages.lineError(number: number, line: batch.line(bytes), reason: error, keepGoing: keepGoing)) {
-                        return false
+                        return stop
                     }
                 }
             case .overlong(let line, let prefix):
@@ -85,7 +103,7 @@ final class RemotePrinter: @unchecked Sendable {
                 counts.rejectedLines += 1
                 let reason = WatchMessages.overlongLineReason(maxLineBytes: maxLineBytes)
                 if !reject(WatchMessages.lineError(number: line, line: prefix, reason: reason, truncated: true, keepGoing: keepGoing)) {
-                    return false
+                    return stop
                 }
             }
         }
@@ -95,9 +113,9 @@ final class RemotePrinter: @unchecked Sendable {
             progress?.clear()
             printError(WatchMessages.readError(message))
             readFailed = true
-            return false
+            return Stop(position: batch.end)
         }
-        return true
+        return nil
     }
 
     var maxLineBytes = AuditLogReader.defaultMaxLineBytes

@@ -57,7 +57,11 @@ struct RemoteWatch {
         let printer = RemotePrinter(style: command.output, keepGoing: command.keepGoing, verbose: command.verbose,
                                     showProgress: !command.quiet, rules: loaded.rules)
         printer.maxLineBytes = command.maxLineBytes
-        if let failure = try stream(input, ruleSetID: loaded.id, placed: placed, printer: printer) {
+        printer.input = input
+        printer.flushEachBatch = command.follow || input.recorder != nil
+        let failure = try stream(input, ruleSetID: loaded.id, placed: placed, printer: printer)
+        let recorded = input.finishRecording()
+        if let failure {
             // A refused TLS handshake is said to be one (every target has the same credentials).
             if failure.losses.count == 1, let only = failure.losses.first, only.error.code == .unavailable,
                let refused = targets.first?.refusedHandshake(only.error, "the evaluator at \(only.backend)") {
@@ -69,13 +73,13 @@ struct RemoteWatch {
             let rules = loaded.rules.map { (name: $0.name, prioritySpelling: $0.prioritySpelling) }
             printError(WatchMessages.summary(printer.counts, rules: rules, verbose: command.verbose))
         }
-        if printer.readFailed { throw ExitCode(2) }
+        if printer.readFailed || !recorded { throw ExitCode(2) }
         if printer.stopped || printer.counts.rejectedLines > 0 { throw ExitCode(1) }
     }
 
     /// Opens one Evaluate stream per backend and streams the log; returns what was lost if every
     /// backend was.
-    private func stream(_ input: AuditLogReader, ruleSetID: String, placed: [RemoteRuleLoading.Placed],
+    private func stream(_ input: WatchInput, ruleSetID: String, placed: [RemoteRuleLoading.Placed],
                         printer: RemotePrinter) throws -> BatchPool<PendingBatch>.Failure? {
         // A target's streams are opened back to back: its round_robin picker gives each the next backend.
         var backends: [BatchPool<PendingBatch>.Backend] = []
@@ -96,7 +100,7 @@ struct RemoteWatch {
         let pool = BatchPool<PendingBatch>(backends: backends, depth: Self.batchesInFlight, start: start.encoded())
         pool.start()
         let printing = Task { await printer.run(pool) }
-        read(input, maxLineBytes: command.maxLineBytes) { batch in
+        read(input.reader, recording: input.recorder != nil) { batch in
             pool.submit(batch, request: batch.itemCount > 0 ? batch.request() : nil, itemCount: batch.itemCount)
         }
         pool.finishInput()
@@ -105,29 +109,39 @@ struct RemoteWatch {
         return failure
     }
 
-    /// Reads the log into stretches, calling `send` with each; stops when it returns false.
-    private func read(_ input: AuditLogReader, maxLineBytes: Int, send: (PendingBatch) -> Bool) {
+    /// Reads the log into stretches, calling `send` with each; stops when it returns false. A followed
+    /// log's stretch goes out as soon as the reader has caught up with the log's writer. `recording`:
+    /// the stretches carry their positions (`--state-file`).
+    private func read(_ input: AuditLogReader, recording: Bool, send: (PendingBatch) -> Bool) {
         var batch = PendingBatch()
         var goOn = true
         func flush() {
-            if !batch.isEmpty { goOn = send(batch) }
+            if !batch.isEmpty {
+                if recording { batch.end = input.position }
+                goOn = send(batch)
+            }
             batch = PendingBatch()
         }
         input.forEachLine { line, lineNumber in
             batch.lastLine = lineNumber
             if ItemEvaluator.isBlank(line) { return true }
             batch.append(line: UnsafeRawBufferPointer(line), number: lineNumber)
+            if recording, let position = input.position { batch.entryEnds.append(position) }
             if batch.itemCount >= Self.batchItems || batch.byteCount >= Self.batchBytes { flush() }
             return goOn
         } onOverlongLine: { prefix, lineNumber in
             batch.lastLine = lineNumber
             batch.entries.append(.overlong(line: lineNumber, prefix: Array(prefix)))
+            if recording, let position = input.position { batch.entryEnds.append(position) }
             // Without --keep-going this is the last line read: the stretch goes out as it is.
             if !command.keepGoing { flush() }
             return command.keepGoing && goOn
         } onChunkEnd: {
         } onReadError: { message in
             batch.readError = message
+        } onCaughtUp: {
+            flush()
+            return goOn
         }
         if goOn { flush() }
     }

@@ -28,6 +28,9 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules k8s_audit_rules.yaml --audit-log /var/log/kubernetes/audit.log
           pspctl watch --rules psp_rules.yaml --rules pss_rules.yaml --audit-log - --output json < audit.jsonl
           pspctl watch --rules psp_rules.yaml --audit-log audit.jsonl --keep-going --min-priority warning -v
+          pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log --follow --state-file audit.state.json
+          pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log --follow --from end
+          pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit-2024-05-14T10-00-00.000.log.gz
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
             --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
@@ -40,14 +43,32 @@ struct WatchCommand: ParsableCommand {
         and batches go to them in turn (at most 4 unanswered on each); alerts are still printed in log \
         order. A backend lost mid-run (killed, or shutting down) has its unanswered batches resent to \
         the others; when every backend is lost, pspctl says which lines were not evaluated (exit status 2).
+
+        --follow keeps reading as the log grows, checking it 5 times a second when it is quiet, and \
+        survives rotation: when the path names a new file (renamed away, as the API server's log backend \
+        rotates), the old file is read to its end first, then the new one from its start; when the file \
+        shrinks (copytruncate), it is read again from its start. A last line without its newline is \
+        held until its newline comes, but at a rotation it is a line (-v says each rotation). SIGINT or \
+        SIGTERM stops the run after the lines already read: the summary is printed and the exit status \
+        is the usual one (0 when nothing was rejected). --follow with --audit-log - reads standard input until it ends (or \
+        a signal). A gzip-compressed file (a rotated .gz) is read decompressed, whatever its name; it \
+        cannot be followed.
+
+        --state-file records where reading stands (the file's inode, the offset after the last line \
+        whose alerts are written, the path) after every chunk and at exit, replacing the file \
+        atomically; a run started with it resumes there, so no event is alerted twice or skipped. If \
+        the log was rotated meanwhile, the rest of the old file is read first when it is still beside \
+        the log (same directory, uncompressed), else the new file is read from its start, and pspctl \
+        says so. It works without --follow too: each run reads what was added since the last, and \
+        SIGINT or SIGTERM stops it as they stop a followed run, its position recorded.
         """)
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
             completion: .file(extensions: ["yaml", "yml"]))
     var rulesFiles: [String] = []
 
-    @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read, or - for standard input.", valueName: "path"),
-            completion: .file(extensions: ["jsonl", "json", "log"]))
+    @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read (a gzip file is read decompressed), or - for standard input.", valueName: "path"),
+            completion: .file(extensions: ["jsonl", "json", "log", "gz"]))
     var auditLog: String
 
     @Option(help: ArgumentHelp("Alert format: text (Falco's line) or json (Falco's json_output).", valueName: "format"))
@@ -76,6 +97,23 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on stderr but errors.")
     var quiet = false
 
+    @Flag(name: .customLong("follow"),
+          help: "Keep reading as the log grows, across rotations (renamed and a new file, or copytruncate), until SIGINT or SIGTERM; then print the summary and exit as usual.")
+    var follow = false
+
+    @Option(name: .customLong("from"),
+            help: ArgumentHelp("With --follow: start at the log's beginning (default) or at its end (after its last complete line). A position recorded in --state-file takes precedence.", valueName: "beginning|end"))
+    var from: AuditLogReader.StartPoint?
+
+    @Option(name: .customLong("state-file"),
+            help: ArgumentHelp("Record the position read (inode, offset, path; JSON) in this file as alerts are written, and resume from it when started again.", valueName: "file"),
+            completion: .file(extensions: ["json"]))
+    var stateFile: String?
+
+    /// How often a followed log is checked when it is quiet (milliseconds; tests make it short).
+    @Option(name: .customLong("poll-interval"), help: .hidden)
+    var pollIntervalMilliseconds: Int = 200
+
     @Option(name: .customLong("evaluator"),
             help: ArgumentHelp("Evaluate on the EvaluatorService at this gRPC target instead of in this process (same output); repeatable, and a target may resolve to several (dns:///NAME:PORT): batches are spread over every backend.",
                                valueName: "target"))
@@ -90,6 +128,19 @@ struct WatchCommand: ParsableCommand {
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
         if evaluators.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--evaluator needs a target: HOST:PORT, dns:///NAME:PORT or ipv4:ADDRESS:PORT,…")
+        }
+        if from != nil && !follow {
+            throw ValidationError("--from needs --follow (a log read once is read from its beginning; --state-file resumes it where an earlier run stopped)")
+        }
+        if let stateFile, stateFile.isEmpty { throw ValidationError("--state-file needs a file name") }
+        if auditLog == "-" && stateFile != nil {
+            throw ValidationError("--state-file needs a log file: standard input has no position to record")
+        }
+        if auditLog == "-" && from == .end {
+            throw ValidationError("--from end needs a log file: standard input is read as it comes")
+        }
+        guard (1...60_000).contains(pollIntervalMilliseconds) else {
+            throw ValidationError("--poll-interval must be 1 to 60000 milliseconds")
         }
         if let p = minPriority, Priority(spelling: p) == nil {
             throw ValidationError("unknown priority \"\(p)\": must be one of emergency, alert, critical, error, warning, notice, informational, debug")
@@ -121,17 +172,10 @@ struct WatchCommand: ParsableCommand {
         var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches),
                                   formatter: AlertFormatter(style: output), keepGoing: keepGoing, showProgress: !quiet)
         let completed = watch.run(input)
+        let recorded = input.finishRecording()
         if !quiet || verbose { watch.printSummary(verbose: verbose) }
-        if watch.readFailed { throw ExitCode(2) }
+        if watch.readFailed || !recorded { throw ExitCode(2) }
         if !completed || watch.counts.rejectedLines > 0 { throw ExitCode(1) }
-    }
-
-    func openAuditLog() throws -> AuditLogReader {
-        do {
-            return try AuditLogReader(path: auditLog, maxLineBytes: maxLineBytes)
-        } catch {
-            throw fail("watch", "\(error)", status: 2)
-        }
     }
 }
 
@@ -140,3 +184,4 @@ func printError(_ text: String) {
 }
 
 extension AlertFormatter.Style: ExpressibleByArgument {}
+extension AuditLogReader.StartPoint: ExpressibleByArgument {}

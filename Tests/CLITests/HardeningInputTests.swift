@@ -328,7 +328,7 @@ final class HardeningInputTests: XCTestCase {
                   label + 1 < lines.count else { return nil }
             return lines[label + 1]
         }
-        let paths = [("_pspctl_watch", "--rules", "yaml|yml"), ("_pspctl_watch", "--audit-log", "jsonl|json|log"),
+        let paths = [("_pspctl_watch", "--rules", "yaml|yml"), ("_pspctl_watch", "--audit-log", "jsonl|json|log|gz"),
                      ("_pspctl_convert", "--psp-path", "yaml|yml|json"), ("_pspctl_convert", "--rules-path", "yaml|yml"),
                      ("_pspctl_convert", "--admission-config", "yaml|yml|json")]
         for (function, option, extensions) in paths {
