@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where reading of an audit log file stands: the file (its path and inode) and the byte offset just
 /// after the last line read. Only regular files have one (not standard input, not a gzip file).
@@ -150,41 +151,44 @@ public final class StateRecorder: @unchecked Sendable {
     }
 }
 
+/// Signals caught by `StopFlag.catchSignals`, counted by the handler itself (lock-free, so
+/// async-signal-safe): a process has one set of signal dispositions, so one count serves every flag.
+private let caughtSignals = Atomic<Int>(0)
+
 /// Set to stop a followed read: by SIGINT or SIGTERM (`catchSignals`), or by the run itself. The reader
 /// checks it after each chunk and while it waits for the log to grow.
 public final class StopFlag: @unchecked Sendable {
-    // Invariant: `stopped` is touched under `lock` only; `sources` is written once, by `catchSignals`.
+    // Invariant: `stopped` is touched under `lock` only.
     private let lock = NSLock()
     private var stopped = false
-    private var signalsSeen = 0
-    private var sources: [DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "pspctl.watch.signals")
+    private var catching = false
 
     public init() {}
 
-    public var isSet: Bool { lock.withLock { stopped } }
+    public var isSet: Bool {
+        lock.withLock { stopped || (catching && caughtSignals.load(ordering: .relaxed) > 0) }
+    }
 
     public func set() {
         lock.withLock { stopped = true }
     }
 
-    /// From now on SIGINT and SIGTERM set the flag instead of ending the process (their default action is
-    /// turned off, and DispatchSources see them). A second one, while the run is still stopping, ends
-    /// the process at once with status 128 + the signal's number, as the default action would report it.
+    /// From now on SIGINT and SIGTERM set the flag instead of ending the process. A second one, while the
+    /// run is still stopping, ends the process at once with status 128 + the signal's number, as the
+    /// default action would report it. A plain signal handler, not a DispatchSource: libdispatch on Linux
+    /// reads signals through a signalfd that only sees a signal blocked in the thread it is sent to, and
+    /// threads started before the source (the runtime's, gRPC's) do not block it, so a signal could go
+    /// to one of them and be lost.
     public func catchSignals(_ numbers: [Int32] = [SIGINT, SIGTERM]) {
+        lock.withLock { catching = true }
         for number in numbers {
-            Foundation.signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [self] in
-                let again = lock.withLock { () -> Bool in
-                    stopped = true
-                    signalsSeen += 1
-                    return signalsSeen > 1
-                }
-                if again { _exit(128 + number) }
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { signal in
+                if caughtSignals.add(1, ordering: .sequentiallyConsistent).newValue > 1 { _exit(128 + signal) }
             }
-            source.resume()
-            sources.append(source)
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(number, &action, nil)
         }
     }
 }
