@@ -86,9 +86,8 @@ public final class AuditWebhook: Sendable {
             return .text(400, "bad request: \(Self.reason(error))")
         }
         guard events > 0 else { return .text(200, "ok: 0 events") }
-        switch queue.offer(request.body) {
+        switch queue.offer(request.body, onAccepted: { metrics?.webhookEventsAccepted(events) }) {
         case .accepted:
-            metrics?.webhookEventsAccepted(events)
             return .text(200, "ok: \(events) events queued")
         case .full:
             return Self.unavailable("the queue is full (\(queue.maxBodies) requests or \(queue.maxBytes) bytes); retry later")

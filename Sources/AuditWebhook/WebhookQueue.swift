@@ -42,8 +42,9 @@ public final class WebhookQueue: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `body` unless the queue is full or finished.
-    public func offer(_ body: [UInt8]) -> Offer {
+    /// Queues `body` unless the queue is full or finished. `onAccepted` runs when it is queued, before the
+    /// worker can take it (so an accepted count never trails the evaluated count).
+    public func offer(_ body: [UInt8], onAccepted: () -> Void = {}) -> Offer {
         condition.lock()
         defer { condition.unlock() }
         if closed { return .closed }
@@ -51,6 +52,7 @@ public final class WebhookQueue: @unchecked Sendable {
         // One body larger than maxBytes still goes in when the queue is empty (the route's body limit
         // bounds it), so a large batch is never refused for ever.
         guard depth < maxBodies, depth == 0 || queuedBytes + body.count <= maxBytes else { return .full }
+        onAccepted()
         pending.append(body)
         queuedBytes += body.count
         depthChanged(depth + 1, queuedBytes)
