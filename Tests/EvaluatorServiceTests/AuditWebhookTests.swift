@@ -250,4 +250,13 @@ final class AuditWebhookTests: XCTestCase {
         XCTAssertEqual(follow.status, 2)
         XCTAssertTrue(follow.stderr.contains("--follow"), follow.stderr)
     }
+
+    /// An address already taken: said at once, exit 2 (nothing left running).
+    func testEmbeddedWatchOnATakenAddressExits2() throws {
+        try Inputs.requireFalcoRules()
+        let (_, port) = try start([])
+        let taken = try Pspctl.run(["watch", "--rules", Inputs.k8sAuditRules, "--listen-webhook", "127.0.0.1:\(port)"])
+        XCTAssertEqual(taken.status, 2, taken.stderr)
+        XCTAssertTrue(taken.stderr.contains("cannot listen on 127.0.0.1:\(port)"), taken.stderr)
+    }
 }
