@@ -67,6 +67,12 @@ let package = Package(
         .target(name: "AuditPipeline", dependencies: [
             "RulesEngine", "AuditJSON", "ConditionLanguage", "K8sAuditFields", "PodSecurity", "CZlib",
         ], swiftSettings: hotPath),
+        // The API server's audit webhook (POST /k8s-audit): a bounded queue and its worker, shared by
+        // EvaluatorService and `pspctl watch --listen-webhook`.
+        .target(name: "AuditWebhook", dependencies: [
+            "AuditPipeline", "RulesEngine", "K8sAuditFields", "ServiceHTTP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // pspctl.v1.Evaluator: the logic (rule-set cache, Evaluate streams) and its thin executable.
         .target(name: "EvaluationService", dependencies: [
             "AuditPipeline", "RulesEngine", "GRPCKit", "PspctlProtocol", "RuleSetWire", "ConversionService",
@@ -75,6 +81,7 @@ let package = Package(
         ]),
         .executableTarget(name: "EvaluatorService", dependencies: [
             "ServiceRuntime", "ServiceMetrics", "EvaluationService", "GRPCKit", "PspctlProtocol",
+            "AuditWebhook", "AuditPipeline", "RulesEngine", "ServiceHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -84,6 +91,7 @@ let package = Package(
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
             "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials", "EvaluatorPool",
+            "AuditWebhook", "ServiceHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),

@@ -3,6 +3,8 @@ import AuditPipeline
 import Foundation
 import K8sAuditFields
 import RulesEngine
+import AuditWebhook
+import ServiceHTTP
 
 /// `pspctl watch`: evaluate rules against a Kubernetes audit log, embedded (no server).
 struct WatchCommand: ParsableCommand {
@@ -31,6 +33,7 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log --follow --state-file audit.state.json
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log --follow --from end
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit-2024-05-14T10-00-00.000.log.gz
+          pspctl watch --rules k8s_audit_rules.yaml --listen-webhook 127.0.0.1:9765 --output json
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
             --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
@@ -61,6 +64,13 @@ struct WatchCommand: ParsableCommand {
         the log (same directory, uncompressed), else the new file is read from its start, and pspctl \
         says so. It works without --follow too: each run reads what was added since the last, and \
         SIGINT or SIGTERM stops it as they stop a followed run, its position recorded.
+
+        --listen-webhook HOST:PORT takes events from the Kubernetes API server's audit webhook instead of a \
+        log: POST /k8s-audit with an audit.k8s.io/v1 EventList (or one Event) as JSON is queued and answered \
+        200 at once (400 when it is not audit events, 413 over --webhook-max-body-bytes, 401 without the \
+        bearer token of --webhook-token-file, 503 when the queue is full: the API server retries), and its \
+        alerts are printed in arrival order. SIGINT or SIGTERM stops listening, evaluates what was \
+        accepted, prints the summary and exits 0.
         """)
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
@@ -69,7 +79,15 @@ struct WatchCommand: ParsableCommand {
 
     @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read (a gzip file is read decompressed), or - for standard input.", valueName: "path"),
             completion: .file(extensions: ["jsonl", "json", "log", "gz"]))
-    var auditLog: String
+    var auditLog: String?
+
+    @Option(name: .customLong("listen-webhook"),
+            help: ArgumentHelp("Instead of a log, serve the API server's audit webhook (POST /k8s-audit, HTTP) on HOST:PORT and evaluate its events until SIGINT or SIGTERM (port 0 picks a free port; stderr says which).",
+                               valueName: "host:port"))
+    var listenWebhook: String?
+
+    @OptionGroup(title: "Audit webhook (with --listen-webhook)")
+    var webhook: WebhookOptions
 
     @Option(help: ArgumentHelp("Alert format: text (Falco's line) or json (Falco's json_output).", valueName: "format"))
     var output: AlertFormatter.Style = .text
@@ -125,6 +143,23 @@ struct WatchCommand: ParsableCommand {
     mutating func validate() throws {
         try tls.requireRemote(!evaluators.isEmpty, remoteOption: "--evaluator")
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
+        if let listenWebhook {
+            guard auditLog == nil else {
+                throw ValidationError("give --audit-log or --listen-webhook, not both: one source at a time")
+            }
+            guard HTTPServer.Configuration(address: listenWebhook) != nil else {
+                throw ValidationError("--listen-webhook must be HOST:PORT, not \(listenWebhook)")
+            }
+            guard evaluators.isEmpty else {
+                throw ValidationError("--listen-webhook evaluates in this process: it cannot be used with --evaluator (EvaluatorService serves the webhook itself with --webhook-rules)")
+            }
+            if follow || from != nil || stateFile != nil {
+                throw ValidationError("--follow, --from and --state-file are for --audit-log, not --listen-webhook")
+            }
+        } else {
+            guard auditLog != nil else { throw ValidationError("give --audit-log PATH (or - for standard input), or --listen-webhook HOST:PORT") }
+            if webhook.anyGiven { throw ValidationError("the --webhook-… options need --listen-webhook") }
+        }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
         if evaluators.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--evaluator needs a target: HOST:PORT, dns:///NAME:PORT or ipv4:ADDRESS:PORT,…")
@@ -167,6 +202,11 @@ struct WatchCommand: ParsableCommand {
         }
         if !quiet, let warning = RuleSourceCheck.noAuditRulesWarning(engine) {
             printError(WatchMessages.noAuditRules(warning))
+        }
+        if let listenWebhook {
+            let status = WebhookWatch(command: self, engine: engine, address: listenWebhook).run()
+            if status != 0 { throw ExitCode(status) }
+            return
         }
         let input = try openAuditLog()
         var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches),

@@ -52,7 +52,7 @@ extension WatchCommand {
         let reader: AuditLogReader
         do {
             options.resume = try stateFile?.load()
-            reader = try AuditLogReader(path: auditLog, options: options)
+            reader = try AuditLogReader(path: auditLog ?? "-", options: options)
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }

@@ -1,8 +1,12 @@
 import ArgumentParser
+import AuditPipeline
+import AuditWebhook
 import EvaluationService
 import GRPCKit
 import Logging
 import PspctlProtocol
+import RulesEngine
+import ServiceHTTP
 import ServiceMetrics
 import ServiceRuntime
 
@@ -39,6 +43,15 @@ struct EvaluatorServiceCommand: ServiceCommand {
         With --http-listen HOST:PORT, an HTTP listener serves Prometheus metrics at /metrics (pspctl_…), \
         liveness at /healthz and readiness at /readyz (503 from the start of shutdown).
 
+        Audit webhook: with --webhook-rules FILE (repeatable, loaded in order as pspctl watch --rules) and \
+        --http-listen, POST /k8s-audit takes the Kubernetes API server's audit webhook batches (an \
+        audit.k8s.io/v1 EventList, or one Event, as JSON), queues them and answers 200 at once; a worker \
+        evaluates them in arrival order and writes their alerts to stdout as Falco JSON lines. A full queue \
+        (--webhook-queue-requests, --webhook-queue-bytes) is answered 503 so the API server retries; a body \
+        that is not JSON or not audit events 400, one over --webhook-max-body-bytes 413, a missing or wrong \
+        bearer token (--webhook-token-file) 401. On SIGTERM every accepted request is evaluated before exit. \
+        Without --webhook-rules, POST /k8s-audit answers 404.
+
         Examples:
           EvaluatorService                                   # 127.0.0.1:50052
           EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
@@ -46,6 +59,7 @@ struct EvaluatorServiceCommand: ServiceCommand {
           EvaluatorService --workers 1                       # one core per stream, as a 1-CPU replica
           EvaluatorService --listen 0.0.0.0:50052 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           EvaluatorService --http-listen 0.0.0.0:9092         # then: curl 127.0.0.1:9092/metrics
+          EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml --webhook-token-file token
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
             --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
@@ -64,7 +78,22 @@ struct EvaluatorServiceCommand: ServiceCommand {
                                valueName: "n"))
     var workers: Int?
 
+    @Option(name: .customLong("webhook-rules"),
+            help: ArgumentHelp("Serve the audit webhook (POST /k8s-audit on --http-listen), evaluating its events against this rules file (or directory); repeatable, loaded in order.",
+                               valueName: "file"),
+            completion: .file(extensions: ["yaml", "yml"]))
+    var webhookRules: [String] = []
+
+    @OptionGroup(title: "Audit webhook (with --webhook-rules)")
+    var webhook: WebhookOptions
+
     func validate() throws {
+        if !webhookRules.isEmpty, service.httpListen == nil {
+            throw ValidationError("--webhook-rules needs --http-listen: the webhook is served on the HTTP listener")
+        }
+        if webhookRules.isEmpty, webhook.anyGiven {
+            throw ValidationError("the --webhook-… options need --webhook-rules (the rules webhook events are evaluated against)")
+        }
         guard maxRuleSets > 0 else { throw ValidationError("--max-rule-sets must be positive") }
         if let workers, workers < 1 { throw ValidationError("--workers must be positive") }
     }
@@ -76,8 +105,41 @@ struct EvaluatorServiceCommand: ServiceCommand {
                          metrics: EvaluatorMetrics(metrics)).register(on: server)
     }
 
+    func addHTTPRoutes(to router: inout HTTPRouter, logger: Logger, metrics: ServiceMetrics) throws -> (@Sendable () -> Void)? {
+        guard !webhookRules.isEmpty else {
+            // The body is read (within the webhook's usual limit) so that an API server pointed here gets
+            // this 404 and its reason, not a 413.
+            router.add("POST", AuditWebhook.path, maxBodyBytes: webhook.maxBodyBytes) { _ in
+                .text(404, "the audit webhook is off: start EvaluatorService with --webhook-rules FILE")
+            }
+            logger.info("audit webhook off: POST \(AuditWebhook.path) answers 404 (no --webhook-rules)")
+            return nil
+        }
+        let configuration = try webhook.configuration()
+        let engine = try WebhookRules.load(files: webhookRules) { logger.warning("rules warning", metadata: ["warning": "\($0)"]) }
+        if let warning = RuleSourceCheck.noAuditRulesWarning(engine) { logger.warning("\(warning)") }
+        let writer = WebhookAlertWriter(evaluator: ItemEvaluator(engine: engine, allMatches: false),
+                                        formatter: AlertFormatter(style: .json)) { reason in
+            logger.warning("a queued webhook request could not be evaluated to its end", metadata: ["reason": "\(reason)"])
+        }
+        let audit = AuditWebhook(configuration: configuration, writer: writer, metrics: WebhookMetrics(metrics))
+        audit.install(on: &router)
+        logger.info("audit webhook on: POST \(AuditWebhook.path)",
+                    metadata: ["rules": "\(webhookRules.joined(separator: ","))", "rule_count": "\(engine.rules.count)",
+                               "auth": "\(configuration.bearerToken == nil ? "none" : "bearer")",
+                               "queue_requests": "\(configuration.maxQueuedBodies)", "queue_bytes": "\(configuration.maxQueuedBytes)"])
+        return {
+            audit.finish()
+            let counts = writer.counts
+            logger.info("audit webhook drained", metadata: ["requests": "\(counts.lines)", "events": "\(counts.events)",
+                                                           "alerts": "\(counts.alerts)"])
+        }
+    }
+
     static func main() { ServiceMain.main(Self.self) }
 }
+
+extension WebhookMetrics: WebhookMetricsSink {}
 
 /// ServiceMetrics' Prometheus families take EvaluationService's reports as they are.
 extension EvaluatorMetrics: EvaluationMetricsSink {}

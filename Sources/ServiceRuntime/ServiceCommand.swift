@@ -1,6 +1,7 @@
 import ArgumentParser
 import GRPCKit
 import Logging
+import ServiceHTTP
 import ServiceMetrics
 
 /// A pspctl service's command line and its gRPC handlers. The executable's whole `main` is
@@ -30,12 +31,21 @@ public protocol ServiceCommand: ParsableCommand {
     /// The same with the process's metrics, where the service adds its own families (the default calls
     /// the variant without them). gRPC calls by method and status are counted for every service already.
     func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws
+    /// With `--http-listen`: adds the service's own routes (EvaluatorService's audit webhook) to the HTTP
+    /// listener's router, after `register`; a thrown error is logged and the process exits 2. The drain
+    /// returned, if any, runs at shutdown once the HTTP listener has closed (the webhook evaluates what
+    /// it queued). The default adds nothing.
+    func addHTTPRoutes(to router: inout HTTPRouter, logger: Logger, metrics: ServiceMetrics) throws -> (@Sendable () -> Void)?
 }
 
 extension ServiceCommand {
     public func configure(_ options: inout ServerOptions) {}
 
     public func register(on server: Server, health: HealthStatusBoard, logger: Logger) throws {}
+
+    public func addHTTPRoutes(to router: inout HTTPRouter, logger: Logger, metrics: ServiceMetrics) throws -> (@Sendable () -> Void)? {
+        nil
+    }
 
     public func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws {
         try register(on: server, health: health, logger: logger)

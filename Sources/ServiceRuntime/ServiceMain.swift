@@ -19,14 +19,16 @@ import ServiceMetrics
 ///    `listening on HOST:PORT` with the real port (`address=HOST:PORT`, `tls=off|tls|mtls`), so
 ///    `--listen 127.0.0.1:0` works; without TLS on a non-loopback address, a warning that traffic is
 ///    unencrypted; with `--http-listen`, binds the HTTP listener (`ServiceEndpoints`: metrics, probes)
-///    before the gRPC server starts and logs `http listening on HOST:PORT` after the gRPC line;
+///    with the command's own routes (`addHTTPRoutes`: the audit webhook) before the gRPC server starts
+///    and logs `http listening on HOST:PORT` after the gRPC line;
 /// 4. waits for SIGINT or SIGTERM (a DispatchSource; the signals' default action is turned off first,
 ///    so one that arrives during start-up is kept, not fatal);
 /// 5. then sets every status NOT_SERVING (`/readyz` answers 503 from then on) and ends health watches at
 ///    once, and drains the server (`Server.shutdown`): new calls are refused with UNAVAILABLE (health
 ///    checks still answer, NOT_SERVING), streams in flight answer the requests they have already read and
 ///    end with UNAVAILABLE, "the server is shutting down"; whatever still runs after `--shutdown-grace`
-///    seconds is cancelled with UNAVAILABLE. Then closes the HTTP listener, logs `stopped` (with how many
+///    seconds is cancelled with UNAVAILABLE. Then closes the HTTP listener, runs the routes' drain (the
+///    webhook evaluates every body it accepted), logs `stopped` (with how many
 ///    calls were in flight and cancelled), exits 0.
 ///
 /// `--max-message-bytes`, `--max-concurrent-streams`, `--stream-window` and the keepalive options
@@ -88,14 +90,21 @@ public enum ServiceMain {
         HealthService.register(on: server, board: health)
         ReflectionService.register(on: server, services: Command.servedServices + [ServiceName.health, ServiceName.serverReflection])
         var http: HTTPServer?
+        var httpDrain: (@Sendable () -> Void)?
         if let httpListen = command.service.httpListen {
             guard let configuration = HTTPServer.Configuration(address: httpListen) else {
                 logger.error("--http-listen must be HOST:PORT, not \(httpListen)")
                 return 2
             }
+            var router = ServiceEndpoints.router(metrics: metrics, health: health)
             do {
-                http = try HTTPServer(configuration: configuration,
-                                      router: ServiceEndpoints.router(metrics: metrics, health: health))
+                httpDrain = try command.addHTTPRoutes(to: &router, logger: logger, metrics: metrics)
+            } catch {
+                logger.error("cannot set up the service", metadata: ["error": "\(error)"])
+                return 2
+            }
+            do {
+                http = try HTTPServer(configuration: configuration, router: router)
             } catch {
                 logger.error("cannot listen on \(httpListen) for HTTP", metadata: ["error": "\(error)"])
                 return 2
@@ -126,9 +135,10 @@ public enum ServiceMain {
         let grace = command.service.graceDuration
         let done = DispatchSemaphore(value: 0)
         let outcome = ShutdownOutcome()
-        Task { [http] in
+        Task { [http, httpDrain] in
             outcome.report = await server.shutdown(grace: grace)
             await http?.shutdown()
+            httpDrain?()
             done.signal()
         }
         done.wait()

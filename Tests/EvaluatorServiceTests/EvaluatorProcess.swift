@@ -6,8 +6,8 @@ import XCTest
 typealias EvaluatorProcess = ServiceProcess
 
 extension ServiceProcess {
-    convenience init(arguments: [String] = [], listen: String = "127.0.0.1:0") throws {
-        do { try self.init("EvaluatorService", arguments: arguments, listen: listen) }
+    convenience init(arguments: [String] = [], listen: String = "127.0.0.1:0", standardOutput: FileHandle? = nil) throws {
+        do { try self.init("EvaluatorService", arguments: arguments, listen: listen, standardOutput: standardOutput) }
         catch let failure as StartFailure { throw XCTSkip("\(failure)") }
     }
 }

@@ -25,12 +25,15 @@ public final class ServiceProcess: @unchecked Sendable {
     /// The binary named `name` among the built products.
     public static func executable(_ name: String) -> URL { Pspctl.productsDirectory.appendingPathComponent(name) }
 
-    public init(_ name: String, arguments: [String] = [], listen: String = "127.0.0.1:0") throws {
+    /// `standardOutput`: where its stdout goes (a file, for a service that writes alerts there); by default
+    /// nowhere.
+    public init(_ name: String, arguments: [String] = [], listen: String = "127.0.0.1:0",
+                standardOutput: FileHandle? = nil) throws {
         process.executableURL = Self.executable(name)
         process.arguments = ["--listen", listen] + arguments
         let errors = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = standardOutput ?? FileHandle.nullDevice
         try process.run()
         let reader = errors.fileHandleForReading
         DispatchQueue.global().async { [self] in
