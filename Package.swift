@@ -67,6 +67,14 @@ let package = Package(
         .target(name: "AuditPipeline", dependencies: [
             "RulesEngine", "AuditJSON", "ConditionLanguage", "K8sAuditFields", "PodSecurity", "CZlib",
         ], swiftSettings: hotPath),
+        // The alert sinks beside stdout (`--alerts-file`, `--alerts-http`): the file copy, and each alert's
+        // Falco JSON POSTed through a small HTTP/1.1 client on swift-nio with a bounded queue and retries.
+        .target(name: "AlertSinks", dependencies: [
+            "AuditPipeline", "RulesEngine", "K8sAuditFields",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // pspctl.v1.Evaluator: the logic (rule-set cache, Evaluate streams) and its thin executable.
         .target(name: "EvaluationService", dependencies: [
             "AuditPipeline", "RulesEngine", "GRPCKit", "PspctlProtocol", "RuleSetWire", "ConversionService",
