@@ -46,7 +46,7 @@ extension WatchCommand {
         options.pollInterval = .milliseconds(pollIntervalMilliseconds)
         let stateFile = stateFile.map(WatchStateFile.init(path:))
         options.recordsPosition = stateFile != nil
-        let stop = follow || stateFile != nil ? StopFlag() : nil
+        let stop = follow || stateFile != nil || hasAlertSinks ? StopFlag() : nil
         options.stop = stop
         if verbose { options.onRotation = { printError(WatchMessages.inputNote($0)) } }
         let reader: AuditLogReader
