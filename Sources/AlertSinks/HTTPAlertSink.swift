@@ -35,21 +35,26 @@ public final class HTTPAlertSink: @unchecked Sendable {
     }
 
     public let url: AlertURL
+    /// At most this many alerts queued …
     public let capacity: Int
+    /// … and at most this many bytes of them (one larger alert is still taken when the queue is empty).
+    public let capacityBytes: Int
     private let retry: RetryPolicy
     private let client: HTTPAlertClient
     private let condition = NSCondition()
     private var queue: [[UInt8]] = []
     private var head = 0
+    private var queuedBytes = 0
     private var closed = false
     private var abandoned = false
     private var senderDone = false
     private var report = Report()
 
-    public init(url: AlertURL, capacity: Int = 10_000, retry: RetryPolicy = RetryPolicy(),
+    public init(url: AlertURL, capacity: Int = 10_000, capacityBytes: Int = 32 << 20, retry: RetryPolicy = RetryPolicy(),
                 userAgent: String = "falcosecurity/falco") {
         self.url = url
         self.capacity = max(1, capacity)
+        self.capacityBytes = max(1, capacityBytes)
         self.retry = retry
         client = HTTPAlertClient(url: url, userAgent: userAgent)
         let thread = Thread { [self] in senderLoop() }
@@ -60,11 +65,15 @@ public final class HTTPAlertSink: @unchecked Sendable {
     /// Queues one alert's JSON line (without its newline); waits while the queue is full.
     public func send(_ body: [UInt8]) {
         condition.lock()
-        while queue.count - head >= capacity && !abandoned { condition.wait() }
+        while !abandoned && (queue.count - head >= capacity
+                             || (queue.count > head && queuedBytes + body.count > capacityBytes)) {
+            condition.wait()
+        }
         if abandoned {
             report.abandoned += 1
         } else {
             queue.append(body)
+            queuedBytes += body.count
             condition.broadcast()
         }
         condition.unlock()
@@ -85,6 +94,7 @@ public final class HTTPAlertSink: @unchecked Sendable {
             report.abandoned += queue.count - head
             queue.removeAll()
             head = 0
+            queuedBytes = 0
             condition.broadcast()
         }
         let result = report
@@ -117,6 +127,7 @@ public final class HTTPAlertSink: @unchecked Sendable {
                 condition.unlock()
                 return
             }
+            queuedBytes -= queue[head].count
             queue[head] = []
             head += 1
             if head >= 1024 && head * 2 >= queue.count {
