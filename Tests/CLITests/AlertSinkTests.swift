@@ -150,6 +150,37 @@ final class AlertSinkTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("still queued when --alerts-http-timeout (1 s) ran out"), result.stderr)
     }
 
+    func testAnIPv6LiteralURLIsReached() throws {
+        let receiver: AlertReceiver
+        do { receiver = try AlertReceiver(host: "::1") } catch { throw XCTSkip("no IPv6 loopback here: \(error)") }
+        defer { receiver.stop() }
+        let url = receiver.url(path: "/v6")
+        XCTAssertTrue(url.hasPrefix("http://[::1]:"), url)
+        let result = try Watch.run(rules: [try GrowingAuditLog.rulesFile()], lines: [GrowingAuditLog.event(1)],
+                                   options: ["--alerts-http", url])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(receiver.bodies, result.stdoutLines)
+        XCTAssertEqual(receiver.requests.first?["host"] as? String, "[::1]:\(receiver.port)")
+    }
+
+    func testSIGTERMStopsARunWithSinksCleanlyWithEveryAlertInTheFileAndDelivered() throws {
+        let receiver = try AlertReceiver()
+        defer { receiver.stop() }
+        let log = try GrowingAuditLog()
+        try log.append(events: 1...4)
+        let file = log.sibling("alerts.log")
+        let watch = try RunningPspctl(["watch", "--rules", try GrowingAuditLog.rulesFile(), "--audit-log", log.path,
+                                       "--output", "text", "--follow", "--poll-interval", "50",
+                                       "--alerts-file", file, "--alerts-http", receiver.url()])
+        defer { _ = watch.stop(with: SIGKILL) }
+        try watch.waitForLines(4)
+        let result = watch.stop(with: SIGTERM)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdoutLines.count, 4)
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), result.stdout, "the file holds stdout's alerts")
+        XCTAssertEqual(receiver.bodies.count, 4, "the queue drained before the exit")
+    }
+
     func testBadURLsAreExitStatus2BeforeAnythingIsReadOrCreated() throws {
         let rules = try GrowingAuditLog.rulesFile()
         let cases: [(url: String, says: String)] = [

@@ -6,6 +6,8 @@ import Foundation
 public final class AlertReceiver: @unchecked Sendable {
     public let directory: URL
     public let status: Int
+    /// `127.0.0.1`, or `::1`.
+    public let host: String
     public private(set) var port = 0
     private var process: Process?
 
@@ -15,14 +17,17 @@ public final class AlertReceiver: @unchecked Sendable {
 
     public static let script = Pspctl.packageRoot.appendingPathComponent("Tests/CLITests/python/alert_receiver.py")
 
-    public init(status: Int = 200) throws {
+    public init(status: Int = 200, host: String = "127.0.0.1") throws {
         directory = try ScratchDirectory.make()
         self.status = status
+        self.host = host
         try start(port: 0)
     }
 
     /// `http://127.0.0.1:PORT/PATH`.
-    public func url(path: String = "/") -> String { "http://127.0.0.1:\(port)\(path)" }
+    public func url(path: String = "/") -> String {
+        "http://\(host.contains(":") ? "[\(host)]" : host):\(port)\(path)"
+    }
 
     private var bodiesPath: String { directory.appendingPathComponent("bodies").path }
     private var requestsPath: String { directory.appendingPathComponent("requests.jsonl").path }
@@ -30,14 +35,14 @@ public final class AlertReceiver: @unchecked Sendable {
     private func start(port: Int) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, "--port", String(port), "--status", String(status),
+        process.arguments = ["python3", Self.script.path, "--host", host, "--port", String(port), "--status", String(status),
                              "--bodies", bodiesPath, "--requests", requestsPath]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         self.process = process
-        // The first line it writes is `listening on 127.0.0.1:PORT` (or why it could not start).
+        // The first line it writes is `listening on HOST:PORT` (or why it could not start).
         var text = ""
         let deadline = Date().addingTimeInterval(10)
         while !text.contains("\n"), Date() < deadline {
@@ -45,7 +50,7 @@ public final class AlertReceiver: @unchecked Sendable {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
-        guard let range = text.range(of: #"listening on 127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
+        guard let range = text.range(of: #"listening on [0-9a-f.:]+:[0-9]+"#, options: .regularExpression),
               let bound = Int(text[range].split(separator: ":").last!) else {
             stop()
             throw StartFailure(description: "the alert receiver did not start: \(text)")

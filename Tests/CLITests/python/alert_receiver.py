@@ -8,12 +8,14 @@ picks a free port; a restarted receiver is given the port of the one before).
 """
 import argparse
 import json
+import socket
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="127.0.0.1, or ::1 for IPv6 loopback")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--status", type=int, default=200)
     parser.add_argument("--bodies", required=True)
@@ -51,8 +53,11 @@ def main():
         def log_message(self, format, *arguments):
             pass
 
-    server = HTTPServer(("127.0.0.1", args.port), Handler)
-    print(f"listening on 127.0.0.1:{server.server_address[1]}", file=sys.stderr, flush=True)
+    class Server(HTTPServer):
+        address_family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+
+    server = Server((args.host, args.port), Handler)
+    print(f"listening on {args.host}:{server.server_address[1]}", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
