@@ -140,7 +140,7 @@ struct WatchCommand: ParsableCommand {
     var alertsHTTP: String?
 
     @Option(name: .customLong("alerts-http-timeout"),
-            help: ArgumentHelp("At exit, wait at most this many seconds for --alerts-http's queue to drain (default 10).", valueName: "seconds"))
+            help: ArgumentHelp("At exit, wait at most this many seconds for --alerts-http's queue to drain.", valueName: "seconds"))
     var alertsHTTPTimeout: Double = 10
 
     @OptionGroup(title: "TLS (with --evaluator)")
