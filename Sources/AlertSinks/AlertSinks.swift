@@ -23,7 +23,7 @@ public final class AlertSinks: @unchecked Sendable {
 
     /// Parses the URL first, then opens the file (created 0600 when absent), so a bad flag is found
     /// before anything is read or created.
-    public init(file: String?, httpURL: String?, httpTimeout: Duration = .seconds(10),
+    public init(file: String?, httpURL: String?, httpTimeout: Duration = .seconds(10), httpQueue: Int = 10_000,
                 retry: HTTPAlertSink.RetryPolicy = HTTPAlertSink.RetryPolicy()) throws(SetupError) {
         var url: AlertURL?
         if let httpURL {
@@ -35,7 +35,12 @@ public final class AlertSinks: @unchecked Sendable {
             self.file = nil
         }
         self.httpTimeout = httpTimeout
-        http = url.map { HTTPAlertSink(url: $0, retry: retry) }
+        http = url.map { HTTPAlertSink(url: $0, capacity: httpQueue, retry: retry) }
+    }
+
+    /// The run's stop flag (SIGINT, SIGTERM): a full HTTP queue does not hold a stop up.
+    public func stopWaiting(on flag: StopFlag?) {
+        http?.stop = flag
     }
 
     /// Whether alerts need their JSON line rendered for a sink.
@@ -86,12 +91,15 @@ public final class AlertSinks: @unchecked Sendable {
         var text = "\(n) alert\(n == 1 ? " was" : "s were") not delivered to \(url): "
         var reasons: [String] = []
         if report.failed > 0, let last = report.lastFailure {
-            reasons.append(report.abandoned > 0 ? "\(report.failed) failed, the last with \(last)" : last)
+            reasons.append(report.abandoned + report.interrupted > 0 ? "\(report.failed) failed, the last with \(last)" : last)
         }
         if report.abandoned > 0 {
             var abandoned = "\(report.abandoned) still queued when --alerts-http-timeout (\(seconds(timeout))) ran out"
             if report.failed == 0, let last = report.lastTryFailure { abandoned += " (last try: \(last))" }
             reasons.append(abandoned)
+        }
+        if report.interrupted > 0 {
+            reasons.append("\(report.interrupted) not queued: the run was stopped while the queue was full")
         }
         text += reasons.joined(separator: "; ")
         return TextEscaping.escaped(text)

@@ -1,6 +1,9 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A small HTTP/1.1 client on swift-nio for the alert sink: one keep-alive connection, one request at a
 /// time (no pipelining), used synchronously by the sink's sender thread. A connection the server closes
@@ -102,7 +105,11 @@ final class HTTPAlertClient: @unchecked Sendable {
 
     private static func describe(_ error: any Error) -> String {
         if let failure = error as? Failure { return failure.description }
-        if let io = error as? IOError { return io.description }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        if let connection = error as? NIOConnectionError {
+            if let first = connection.connectionErrors.first { return describe(first.error) }
+            return "cannot resolve \(connection.host)"
+        }
         if error is ChannelError, case .connectTimeout = error as! ChannelError { return "connection timed out" }
         if let channelError = error as? ChannelError, channelError == .ioOnClosedChannel || channelError == .eof {
             return "the connection was closed before an answer"

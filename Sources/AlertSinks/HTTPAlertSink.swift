@@ -1,3 +1,4 @@
+import AuditPipeline
 import Foundation
 
 /// `--alerts-http`: each alert's Falco JSON line POSTed to a URL, one request per alert, as Falco's
@@ -27,11 +28,13 @@ public final class HTTPAlertSink: @unchecked Sendable {
         public var failed = 0
         /// Alerts still queued (or being sent) when the time to drain ran out.
         public var abandoned = 0
+        /// Alerts not queued because the run was stopped (SIGINT, SIGTERM) while the queue was full.
+        public var interrupted = 0
         /// The last reason an alert was given up.
         public var lastFailure: String?
         /// The last reason a try failed (retried or not).
         public var lastTryFailure: String?
-        public var undelivered: Int { failed + abandoned }
+        public var undelivered: Int { failed + abandoned + interrupted }
     }
 
     public let url: AlertURL
@@ -62,14 +65,23 @@ public final class HTTPAlertSink: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues one alert's JSON line (without its newline); waits while the queue is full.
+    /// Set by SIGINT/SIGTERM: a `send` waiting for room stops waiting (that alert is counted as not
+    /// delivered), so a stop is not held up by a receiver that is down. Set before alerts are sent.
+    public var stop: StopFlag?
+
+    /// Queues one alert's JSON line (without its newline); waits while the queue is full (unless the
+    /// run is being stopped).
     public func send(_ body: [UInt8]) {
         condition.lock()
+        var interrupted = false
         while !abandoned && (queue.count - head >= capacity
                              || (queue.count > head && queuedBytes + body.count > capacityBytes)) {
-            condition.wait()
+            if let stop, stop.isSet { interrupted = true; break }
+            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.1))
         }
-        if abandoned {
+        if interrupted {
+            report.interrupted += 1
+        } else if abandoned {
             report.abandoned += 1
         } else {
             queue.append(body)

@@ -57,6 +57,7 @@ struct RemoteWatch {
             printError(WatchMessages.noAuditRules(loaded.noK8sAuditRulesWarning))
         }
         let input = try command.openAuditLog()
+        sinks?.stopWaiting(on: input.stop)
         let printer = RemotePrinter(style: command.output, keepGoing: command.keepGoing, verbose: command.verbose,
                                     showProgress: !command.quiet, rules: loaded.rules, sinks: sinks)
         printer.maxLineBytes = command.maxLineBytes

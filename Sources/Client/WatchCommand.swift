@@ -143,6 +143,10 @@ struct WatchCommand: ParsableCommand {
             help: ArgumentHelp("At exit, wait at most this many seconds for --alerts-http's queue to drain.", valueName: "seconds"))
     var alertsHTTPTimeout: Double = 10
 
+    /// How many alerts --alerts-http's queue holds before reading waits (tests make it small).
+    @Option(name: .customLong("alerts-http-queue"), help: .hidden)
+    var alertsHTTPQueue: Int = 10_000
+
     @OptionGroup(title: "TLS (with --evaluator)")
     var tls: RemoteTLSOptions
 
@@ -168,6 +172,9 @@ struct WatchCommand: ParsableCommand {
         }
         guard alertsHTTPTimeout.isFinite, (0...3_600).contains(alertsHTTPTimeout) else {
             throw ValidationError("--alerts-http-timeout must be 0 to 3600 seconds")
+        }
+        guard (1...1_000_000).contains(alertsHTTPQueue) else {
+            throw ValidationError("--alerts-http-queue must be 1 to 1000000 alerts")
         }
         if alertsHTTP == nil && alertsHTTPTimeout != 10 {
             throw ValidationError("--alerts-http-timeout needs --alerts-http")
@@ -201,6 +208,7 @@ struct WatchCommand: ParsableCommand {
             printError(WatchMessages.noAuditRules(warning))
         }
         let input = try openAuditLog()
+        sinks?.stopWaiting(on: input.stop)
         var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches),
                                   formatter: AlertFormatter(style: output), keepGoing: keepGoing, showProgress: !quiet,
                                   sinks: sinks)
@@ -223,7 +231,8 @@ extension WatchCommand {
         guard hasAlertSinks else { return nil }
         do {
             return try AlertSinks(file: alertsFile, httpURL: alertsHTTP,
-                                  httpTimeout: .milliseconds(Int64((alertsHTTPTimeout * 1000).rounded())))
+                                  httpTimeout: .milliseconds(Int64((alertsHTTPTimeout * 1000).rounded())),
+                                  httpQueue: alertsHTTPQueue)
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }

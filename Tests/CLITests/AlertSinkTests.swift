@@ -181,6 +181,28 @@ final class AlertSinkTests: XCTestCase {
         XCTAssertEqual(receiver.bodies.count, 4, "the queue drained before the exit")
     }
 
+    func testAFullQueueMakesReadingWaitAndASignalStillStopsTheRunReportingEveryUndeliveredAlert() throws {
+        // Nothing listens: every alert stays in its retries, so a queue of 2 is soon full and reading waits.
+        let receiver = try AlertReceiver()
+        let url = receiver.url()
+        receiver.stop()
+        let log = try GrowingAuditLog()
+        try log.append(events: 1...10)
+        let watch = try RunningPspctl(["watch", "--rules", try GrowingAuditLog.rulesFile(), "--audit-log", log.path,
+                                       "--output", "json", "--follow", "--poll-interval", "50",
+                                       "--alerts-http", url, "--alerts-http-queue", "2", "--alerts-http-timeout", "1"])
+        defer { _ = watch.stop(with: SIGKILL) }
+        usleep(800_000)
+        XCTAssertLessThan(watch.stdoutLineCount, 10, "reading waits for room in the queue (back-pressure), it does not drop")
+        let start = Date()
+        let result = watch.stop(with: SIGTERM)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5 * MeasuredRun.timeScale, "a full queue does not hold the stop up")
+        XCTAssertEqual(result.status, 2, result.stderr)
+        let alerted = result.stdoutLines.count
+        XCTAssertTrue(result.stderr.contains("pspctl watch: \(alerted) alert\(alerted == 1 ? " was" : "s were") not delivered to \(url): "),
+                      "every alert printed is counted as not delivered: \(result.stderr)")
+    }
+
     func testBadURLsAreExitStatus2BeforeAnythingIsReadOrCreated() throws {
         let rules = try GrowingAuditLog.rulesFile()
         let cases: [(url: String, says: String)] = [
