@@ -72,7 +72,8 @@ struct WatchCommand: ParsableCommand {
         full); connection errors, timeouts, 5xx, 408 and 429 are retried with back-off (6 tries). At exit \
         pspctl waits up to --alerts-http-timeout seconds for the queue to drain; alerts not delivered are \
         counted on stderr ("N alerts were not delivered to URL: WHY") and the exit status is 2. With a \
-        sink, SIGINT and SIGTERM stop any run cleanly, as they stop a followed one.
+        sink, SIGINT and SIGTERM stop a run cleanly, as they stop a followed one (but for --audit-log - \
+        without --follow).
         """)
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
