@@ -12,6 +12,7 @@ import PackageDescription
 //   RulesEngine                          loader → compiler → filter → formatter
 //   FalcoRulesText                       YAML scalars, condition values and list items Falco reads back exactly
 //   PSPConverter, PSSConverter           policies → Falco rules files
+//   AlertSinks                           --alerts-file, --alerts-http (HTTP/1.1 client on swift-nio)
 //   Client (pspctl)                      command line
 //   CPspctlProtos → PspctlProtocol       protobuf-c messages of protos/, wrapped as Swift values
 // The hot path of `pspctl watch` (JSON reader, field extraction, filter walk, alert writer) is checked for
