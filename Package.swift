@@ -41,8 +41,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         // X.509 parsing for the TLS flags: a certificate's public key against its private key, at start-up.
         .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
-        // The services' HTTP listener (/metrics, /healthz, /readyz; later the audit webhook): NIOCore,
-        // NIOPosix and NIOHTTP1 only. Prometheus text format for /metrics.
+        // The services' HTTP listener (/metrics, /healthz, /readyz; later the audit webhook) and the
+        // `--alerts-http` client (AlertSinks): NIOCore, NIOPosix and NIOHTTP1 only. Prometheus text format for /metrics.
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
