@@ -6,11 +6,22 @@ import RulesEngine
 public struct OutputBuffer {
     public let fileDescriptor: Int32
     private var buffer: [UInt8] = []
+    /// `--alerts-file`: every chunk written to stdout is appended there too, right after.
+    public var copy: AlertFile?
 
-    public init(fileDescriptor: Int32) {
+    public init(fileDescriptor: Int32, copy: AlertFile? = nil) {
         self.fileDescriptor = fileDescriptor
+        self.copy = copy
         buffer.reserveCapacity(1 << 16)
     }
+
+    /// The bytes buffered from `start` on (the alert line just written, for a sink that wants it too).
+    public func withBytes<R>(from start: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try buffer[start...].withUnsafeBytes(body)
+    }
+
+    /// How many bytes are buffered (where the next line starts).
+    public var count: Int { buffer.count }
 
     public mutating func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
@@ -41,6 +52,7 @@ public struct OutputBuffer {
             if n <= 0 { break }
             offset += n
         }
+        if let copy, !buffer.isEmpty { buffer.withUnsafeBytes { copy.write($0) } }
         buffer.removeAll(keepingCapacity: true)
     }
 }

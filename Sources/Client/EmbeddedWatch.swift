@@ -1,3 +1,4 @@
+import AlertSinks
 import AuditPipeline
 import Foundation
 import RulesEngine
@@ -9,16 +10,19 @@ struct EmbeddedWatch {
     let evaluator: ItemEvaluator
     let formatter: AlertFormatter
     let keepGoing: Bool
+    /// `--alerts-file`, `--alerts-http`.
+    let sinks: AlertSinks?
 
     private(set) var counts: PipelineCounts
     /// The log could not be read to its end (exit status 2).
     private(set) var readFailed = false
-    private var out = OutputBuffer(fileDescriptor: 1)
+    private var out: OutputBuffer
     private var progress: ProgressLine?
 
     /// `showProgress`: keep a live count on stderr (only worth it, and only done, on a terminal).
-    init(evaluator: ItemEvaluator, formatter: AlertFormatter, keepGoing: Bool, showProgress: Bool) {
-        self.evaluator = evaluator; self.formatter = formatter; self.keepGoing = keepGoing
+    init(evaluator: ItemEvaluator, formatter: AlertFormatter, keepGoing: Bool, showProgress: Bool, sinks: AlertSinks? = nil) {
+        self.evaluator = evaluator; self.formatter = formatter; self.keepGoing = keepGoing; self.sinks = sinks
+        out = OutputBuffer(fileDescriptor: 1, copy: sinks?.file)
         counts = PipelineCounts(ruleCount: evaluator.engine.rules.count)
         progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
     }
@@ -31,7 +35,9 @@ struct EmbeddedWatch {
         reader.forEachLine { line, lineNumber in
             counts.lines = lineNumber
             let outcome = evaluator.evaluate(line) { index, rule, context, _ in
+                let start = out.count
                 out.writeAlert(formatter, rule, context)
+                sinks?.alertWritten(out, from: start, style: formatter.style, rule, context)
                 counts.alertsByRule[index] += 1
             }
             counts.add(outcome)

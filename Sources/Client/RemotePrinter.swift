@@ -1,3 +1,4 @@
+import AlertSinks
 import AuditPipeline
 import EvaluatorPool
 import Foundation
@@ -18,7 +19,9 @@ final class RemotePrinter: @unchecked Sendable {
     private(set) var readFailed = false
     /// A stop before the end: a rejected line without --keep-going, or a read error.
     private(set) var stopped = false
-    private var out = OutputBuffer(fileDescriptor: 1)
+    private var out: OutputBuffer
+    /// `--alerts-file` (a copy of what `out` writes), `--alerts-http` (each alert's JSON line).
+    private let sinks: AlertSinks?
     private var progress: ProgressLine?
     /// The log read (`--state-file`: positions recorded as stretches are printed; its stop flag is set
     /// when printing stops, so that a followed log's reader stops waiting for more).
@@ -27,8 +30,10 @@ final class RemotePrinter: @unchecked Sendable {
     /// is recorded), not only every 64 KiB.
     var flushEachBatch = false
 
-    init(style: AlertFormatter.Style, keepGoing: Bool, verbose: Bool, showProgress: Bool, rules: [PspctlV1.RuleInfo]) {
-        self.style = style; self.keepGoing = keepGoing; self.verbose = verbose
+    init(style: AlertFormatter.Style, keepGoing: Bool, verbose: Bool, showProgress: Bool, rules: [PspctlV1.RuleInfo],
+         sinks: AlertSinks? = nil) {
+        self.style = style; self.keepGoing = keepGoing; self.verbose = verbose; self.sinks = sinks
+        out = OutputBuffer(fileDescriptor: 1, copy: sinks?.file)
         counts = PipelineCounts(ruleCount: rules.count)
         var index: [String: Int] = [:]
         for (i, rule) in rules.enumerated() where index[rule.name] == nil { index[rule.name] = i }
@@ -85,6 +90,7 @@ final class RemotePrinter: @unchecked Sendable {
                 counts.lines = number
                 for alert in result.alerts {
                     results.withLine(alert, line) { out.writeLine($0) }
+                    if let sinks, sinks.wantsJSON { results.withLine(alert, .json) { sinks.forwardJSON($0) } }
                     if verbose, let index = ruleIndex[results.rule(of: alert)] { counts.alertsByRule[index] += 1 }
                 }
                 counts.events += Int(result.events)

@@ -1,3 +1,4 @@
+import AlertSinks
 import ArgumentParser
 import AuditPipeline
 import EvaluatorPool
@@ -28,6 +29,8 @@ struct RemoteWatch {
 
     let command: WatchCommand
     let targets: [RemoteTarget]
+    /// `--alerts-file`, `--alerts-http`.
+    let sinks: AlertSinks?
 
     /// The exit to take (thrown by the caller).
     func run() -> Error {
@@ -54,13 +57,15 @@ struct RemoteWatch {
             printError(WatchMessages.noAuditRules(loaded.noK8sAuditRulesWarning))
         }
         let input = try command.openAuditLog()
+        sinks?.stopWaiting(on: input.stop)
         let printer = RemotePrinter(style: command.output, keepGoing: command.keepGoing, verbose: command.verbose,
-                                    showProgress: !command.quiet, rules: loaded.rules)
+                                    showProgress: !command.quiet, rules: loaded.rules, sinks: sinks)
         printer.maxLineBytes = command.maxLineBytes
         printer.input = input
         printer.flushEachBatch = command.follow || input.recorder != nil
         let failure = try stream(input, ruleSetID: loaded.id, placed: placed, printer: printer)
         let recorded = input.finishRecording()
+        let delivered = command.finishAlertSinks(sinks)
         if let failure {
             // A refused TLS handshake is said to be one (every target has the same credentials).
             if failure.losses.count == 1, let only = failure.losses.first, only.error.code == .unavailable,
@@ -73,7 +78,7 @@ struct RemoteWatch {
             let rules = loaded.rules.map { (name: $0.name, prioritySpelling: $0.prioritySpelling) }
             printError(WatchMessages.summary(printer.counts, rules: rules, verbose: command.verbose))
         }
-        if printer.readFailed || !recorded { throw ExitCode(2) }
+        if printer.readFailed || !recorded || !delivered { throw ExitCode(2) }
         if printer.stopped || printer.counts.rejectedLines > 0 { throw ExitCode(1) }
     }
 
@@ -95,7 +100,7 @@ struct RemoteWatch {
         }
         let start = PspctlV1.EvaluateRequest(request: .start(PspctlV1.EvaluateStart(
             ruleSetID: ruleSetID, allMatches: command.allMatches,
-            renderText: command.output == .text, renderJSON: command.output == .json,
+            renderText: command.output == .text, renderJSON: command.output == .json || sinks?.wantsJSON == true,
             renderedLinesOnly: true)))
         let pool = BatchPool<PendingBatch>(backends: backends, depth: Self.batchesInFlight, start: start.encoded())
         pool.start()

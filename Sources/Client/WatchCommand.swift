@@ -1,3 +1,4 @@
+import AlertSinks
 import ArgumentParser
 import AuditPipeline
 import Foundation
@@ -34,6 +35,8 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log --follow --from end
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit-2024-05-14T10-00-00.000.log.gz
           pspctl watch --rules k8s_audit_rules.yaml --listen-webhook 127.0.0.1:9765 --output json
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-file alerts.log
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-http http://falcosidekick:2801/
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
             --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
@@ -71,6 +74,15 @@ struct WatchCommand: ParsableCommand {
         bearer token of --webhook-token-file, 503 when the queue is full: the API server retries), and its \
         alerts are printed in arrival order. SIGINT or SIGTERM stops listening, evaluates what was \
         accepted, prints the summary and exits 0.
+        Alert sinks, beside stdout: --alerts-file appends every alert line as stdout gets it (created \
+        0600 if absent, fsync'd at exit). --alerts-http POSTs each alert's JSON line (the --output json \
+        line, whatever --output is; it says the alert's source) to an http:// URL, one request per alert \
+        as Falco's http_output does for falcosidekick, from a bounded queue (reading waits only when it is \
+        full); connection errors, timeouts, 5xx, 408 and 429 are retried with back-off (6 tries). At exit \
+        pspctl waits up to --alerts-http-timeout seconds for the queue to drain; alerts not delivered are \
+        counted on stderr ("N alerts were not delivered to URL: WHY") and the exit status is 2. With a \
+        sink, SIGINT and SIGTERM stop a run cleanly, as they stop a followed one (but for --audit-log - \
+        without --follow).
         """)
 
     @Option(name: .customLong("rules"), help: ArgumentHelp("A Falco rules file (or a directory of them); repeatable, loaded in order.", valueName: "file"),
@@ -137,6 +149,22 @@ struct WatchCommand: ParsableCommand {
                                valueName: "target"))
     var evaluators: [String] = []
 
+    @Option(name: .customLong("alerts-file"),
+            help: ArgumentHelp("Also append every alert line (as printed on stdout) to this file, created with mode 0600 if absent; fsync'd at exit.", valueName: "file"))
+    var alertsFile: String?
+
+    @Option(name: .customLong("alerts-http"),
+            help: ArgumentHelp("Also POST each alert's Falco JSON line to this http:// URL (falcosidekick's, as Falco's http_output), whatever --output is; retried, and undelivered alerts reported (exit status 2).", valueName: "url"))
+    var alertsHTTP: String?
+
+    @Option(name: .customLong("alerts-http-timeout"),
+            help: ArgumentHelp("At exit, wait at most this many seconds for --alerts-http's queue to drain.", valueName: "seconds"))
+    var alertsHTTPTimeout: Double = 10
+
+    /// How many alerts --alerts-http's queue holds before reading waits (tests make it small).
+    @Option(name: .customLong("alerts-http-queue"), help: .hidden)
+    var alertsHTTPQueue: Int = 10_000
+
     @OptionGroup(title: "TLS (with --evaluator)")
     var tls: RemoteTLSOptions
 
@@ -155,6 +183,9 @@ struct WatchCommand: ParsableCommand {
             }
             if follow || from != nil || stateFile != nil {
                 throw ValidationError("--follow, --from and --state-file are for --audit-log, not --listen-webhook")
+            }
+            if hasAlertSinks {
+                throw ValidationError("--alerts-file and --alerts-http do not take --listen-webhook's alerts yet: pipe its stdout instead")
             }
         } else {
             guard auditLog != nil else { throw ValidationError("give --audit-log PATH (or - for standard input), or --listen-webhook HOST:PORT") }
@@ -177,14 +208,25 @@ struct WatchCommand: ParsableCommand {
         guard (1...60_000).contains(pollIntervalMilliseconds) else {
             throw ValidationError("--poll-interval must be 1 to 60000 milliseconds")
         }
+        guard alertsHTTPTimeout.isFinite, (0...3_600).contains(alertsHTTPTimeout) else {
+            throw ValidationError("--alerts-http-timeout must be 0 to 3600 seconds")
+        }
+        guard (1...1_000_000).contains(alertsHTTPQueue) else {
+            throw ValidationError("--alerts-http-queue must be 1 to 1000000 alerts")
+        }
+        if alertsHTTP == nil && alertsHTTPTimeout != 10 {
+            throw ValidationError("--alerts-http-timeout needs --alerts-http")
+        }
         if let p = minPriority, Priority(spelling: p) == nil {
             throw ValidationError("unknown priority \"\(p)\": must be one of emergency, alert, critical, error, warning, notice, informational, debug")
         }
     }
 
     func run() throws {
+        let sinks = try openAlertSinks()
         if !evaluators.isEmpty {
-            throw RemoteWatch(command: self, targets: try RemoteTarget.make(evaluators, tls: tls, command: "watch")).run()
+            throw RemoteWatch(command: self, targets: try RemoteTarget.make(evaluators, tls: tls, command: "watch"),
+                              sinks: sinks).run()
         }
         var options = RulesEngine.Options()
         options.minimumPriority = minPriority.flatMap(Priority.init(spelling:)) ?? .debug
@@ -209,13 +251,43 @@ struct WatchCommand: ParsableCommand {
             return
         }
         let input = try openAuditLog()
+        sinks?.stopWaiting(on: input.stop)
         var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches),
-                                  formatter: AlertFormatter(style: output), keepGoing: keepGoing, showProgress: !quiet)
+                                  formatter: AlertFormatter(style: output), keepGoing: keepGoing, showProgress: !quiet,
+                                  sinks: sinks)
         let completed = watch.run(input)
         let recorded = input.finishRecording()
+        let delivered = finishAlertSinks(sinks)
         if !quiet || verbose { watch.printSummary(verbose: verbose) }
-        if watch.readFailed || !recorded { throw ExitCode(2) }
+        if watch.readFailed || !recorded || !delivered { throw ExitCode(2) }
         if !completed || watch.counts.rejectedLines > 0 { throw ExitCode(1) }
+    }
+}
+
+extension WatchCommand {
+    /// Whether alerts go to a sink beside stdout.
+    var hasAlertSinks: Bool { alertsFile != nil || alertsHTTP != nil }
+
+    /// `--alerts-file` and `--alerts-http`, checked and opened before anything is read (exit status 2
+    /// with the reason otherwise).
+    func openAlertSinks() throws -> AlertSinks? {
+        guard hasAlertSinks else { return nil }
+        do {
+            return try AlertSinks(file: alertsFile, httpURL: alertsHTTP,
+                                  httpTimeout: .milliseconds(Int64((alertsHTTPTimeout * 1000).rounded())),
+                                  httpQueue: alertsHTTPQueue)
+        } catch {
+            throw fail("watch", "\(error)", status: 2)
+        }
+    }
+
+    /// Syncs the alerts file and drains the HTTP queue; says on stderr what did not reach its sink.
+    /// False when something did not (exit status 2).
+    func finishAlertSinks(_ sinks: AlertSinks?) -> Bool {
+        guard let sinks else { return true }
+        let (messages, ok) = sinks.finish(prefix: WatchMessages.prefix)
+        if !messages.isEmpty { printError(messages) }
+        return ok
     }
 }
 

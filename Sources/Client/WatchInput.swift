@@ -46,7 +46,9 @@ extension WatchCommand {
         options.pollInterval = .milliseconds(pollIntervalMilliseconds)
         let stateFile = stateFile.map(WatchStateFile.init(path:))
         options.recordsPosition = stateFile != nil
-        let stop = follow || stateFile != nil ? StopFlag() : nil
+        // With a sink, a stop is clean too (file synced, queue drained), but for standard input read without
+        // --follow: a blocking read there would not see the stop, so signals keep their default action.
+        let stop = follow || stateFile != nil || (hasAlertSinks && auditLog != "-") ? StopFlag() : nil
         options.stop = stop
         if verbose { options.onRotation = { printError(WatchMessages.inputNote($0)) } }
         let reader: AuditLogReader

@@ -249,6 +249,9 @@ final class AuditWebhookTests: XCTestCase {
         let follow = try Pspctl.run(["watch", "--rules", "r.yaml", "--listen-webhook", "127.0.0.1:0", "--follow"])
         XCTAssertEqual(follow.status, 2)
         XCTAssertTrue(follow.stderr.contains("--follow"), follow.stderr)
+        let sink = try Pspctl.run(["watch", "--rules", "r.yaml", "--listen-webhook", "127.0.0.1:0", "--alerts-file", log])
+        XCTAssertEqual(sink.status, 2)
+        XCTAssertTrue(sink.stderr.contains("do not take --listen-webhook's alerts yet"), sink.stderr)
     }
 
     /// An address already taken: said at once, exit 2 (nothing left running).

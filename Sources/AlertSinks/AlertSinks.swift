@@ -1,0 +1,114 @@
+import AuditPipeline
+import K8sAuditFields
+import RulesEngine
+
+/// The alert sinks beside stdout, shared by every entry point that writes alerts (embedded `watch`,
+/// `watch --evaluator`): `--alerts-file` (a copy of stdout's alert lines, through the `OutputBuffer`)
+/// and `--alerts-http` (each alert's Falco JSON line POSTed, whatever `--output` is).
+///
+/// Every alert says its source in its JSON line (`"source":"k8s_audit"` or `"syscall"`, Falco 0.31.1's
+/// `json_output` layout), which is what the HTTP sink sends; Falco 0.31.1's text line has no source,
+/// and is not changed.
+public final class AlertSinks: @unchecked Sendable {
+    // Invariant: `scratch` is touched by the one thread (or task) that writes alerts.
+    public let file: AlertFile?
+    public let http: HTTPAlertSink?
+    public let httpTimeout: Duration
+    private let jsonFormatter = AlertFormatter(style: .json)
+    private var scratch: [UInt8] = []
+
+    public struct SetupError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Parses the URL first, then opens the file (created 0600 when absent), so a bad flag is found
+    /// before anything is read or created.
+    public init(file: String?, httpURL: String?, httpTimeout: Duration = .seconds(10), httpQueue: Int = 10_000,
+                retry: HTTPAlertSink.RetryPolicy = HTTPAlertSink.RetryPolicy()) throws(SetupError) {
+        var url: AlertURL?
+        if let httpURL {
+            do { url = try AlertURL(httpURL) } catch { throw SetupError(description: "\(error)") }
+        }
+        if let file {
+            do { self.file = try AlertFile(path: file) } catch { throw SetupError(description: "\(error)") }
+        } else {
+            self.file = nil
+        }
+        self.httpTimeout = httpTimeout
+        http = url.map { HTTPAlertSink(url: $0, capacity: httpQueue, retry: retry) }
+    }
+
+    /// The run's stop flag (SIGINT, SIGTERM): a full HTTP queue does not hold a stop up.
+    public func stopWaiting(on flag: StopFlag?) {
+        http?.stop = flag
+    }
+
+    /// Whether alerts need their JSON line rendered for a sink.
+    public var wantsJSON: Bool { http != nil }
+
+    /// An alert just rendered into `out` (from byte `start`, without its newline) in `style`: its JSON
+    /// line goes to the HTTP sink (rendered again as JSON when `style` is text).
+    public func alertWritten(_ out: borrowing OutputBuffer, from start: Int, style: AlertFormatter.Style,
+                             _ rule: borrowing CompiledRule, _ context: K8sEventContext) {
+        guard let http else { return }
+        if style == .json {
+            http.send(out.withBytes(from: start) { Array($0.prefix(max(0, $0.count - 1))) })
+        } else {
+            scratch.removeAll(keepingCapacity: true)
+            jsonFormatter.write(rule, context, to: &scratch)
+            http.send(scratch)
+        }
+    }
+
+    /// An alert's JSON line received ready-made (a remote alert's), without its newline.
+    public func forwardJSON(_ line: UnsafeRawBufferPointer) {
+        http?.send(Array(line))
+    }
+
+    /// The end of the run: the file synced and closed, the HTTP queue drained (at most `httpTimeout`).
+    /// Returns the messages to print on stderr (each with its newline, `command`'s prefix) and whether
+    /// every alert reached every sink (exit status 2 otherwise).
+    public func finish(prefix: String) -> (messages: String, ok: Bool) {
+        var messages = ""
+        var ok = true
+        if let file, !file.finish() {
+            messages += "\(prefix)\(file.failure ?? "could not write the alerts file \(file.path)")\n"
+            ok = false
+        }
+        if let http {
+            let report = http.finish(timeout: httpTimeout)
+            if report.undelivered > 0 {
+                ok = false
+                messages += "\(prefix)\(Self.undeliveredMessage(report, url: http.url, timeout: httpTimeout))\n"
+            }
+        }
+        return (messages, ok)
+    }
+
+    /// `N alerts were not delivered to URL: WHY`.
+    static func undeliveredMessage(_ report: HTTPAlertSink.Report, url: AlertURL, timeout: Duration) -> String {
+        let n = report.undelivered
+        var text = "\(n) alert\(n == 1 ? " was" : "s were") not delivered to \(url): "
+        var reasons: [String] = []
+        if report.failed > 0, let last = report.lastFailure {
+            reasons.append(report.abandoned + report.interrupted > 0 ? "\(report.failed) failed, the last with \(last)" : last)
+        }
+        if report.abandoned > 0 {
+            var abandoned = "\(report.abandoned) still queued when --alerts-http-timeout (\(seconds(timeout))) ran out"
+            if report.failed == 0, let last = report.lastTryFailure { abandoned += " (last try: \(last))" }
+            reasons.append(abandoned)
+        }
+        if report.interrupted > 0 {
+            reasons.append("\(report.interrupted) not queued: the run was stopped while the queue was full")
+        }
+        text += reasons.joined(separator: "; ")
+        return TextEscaping.escaped(text)
+    }
+
+    /// `10 s`, `0.5 s`.
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, atto) = duration.components
+        if atto == 0 { return "\(whole) s" }
+        return "\(Double(whole) + Double(atto) / 1e18) s"
+    }
+}
