@@ -12,7 +12,9 @@ struct PendingBatch: Sendable {
         case overlong(line: Int, prefix: [UInt8])
     }
     var entries: [Entry] = []
-    private(set) var items = EventBatchEncoder()
+    /// Room for a full stretch (RemoteWatch.batchBytes of lines and their few bytes of framing each), so
+    /// the request is not copied as it grows.
+    private(set) var items = EventBatchEncoder(reservingCapacity: RemoteWatch.batchBytes + RemoteWatch.batchItems * 8)
     var itemCount: Int { items.count }
     var byteCount = 0
     /// The number of the last line this stretch covers (blank lines included).
