@@ -152,15 +152,8 @@ final class AuditWebhookTests: XCTestCase {
 
         // The webhook flags without what they need are usage errors, exit 2.
         for arguments in [["--webhook-rules", "x.yaml"], ["--http-listen", "127.0.0.1:0", "--webhook-token-file", "t"]] {
-            let process = Process()
-            process.executableURL = ServiceProcess.executable("EvaluatorService")
-            process.arguments = arguments
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 2, text)
+            let (status, text) = try ServiceProcess.runToExit("EvaluatorService", arguments)
+            XCTAssertEqual(status, 2, text)
             XCTAssertTrue(text.contains("--webhook-rules"), text)
         }
     }

@@ -36,13 +36,7 @@ final class EvaluatorRuntimeTests: XCTestCase {
 
     func testABadOptionIsExit2() throws {
         for arguments in [["--max-rule-sets", "0"], ["--workers", "0"], ["--workers", "many"]] {
-            let process = Process()
-            process.executableURL = ServiceProcess.executable("EvaluatorService")
-            process.arguments = arguments
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 2, "\(arguments)")
+            XCTAssertEqual(try ServiceProcess.runToExit("EvaluatorService", arguments).status, 2, "\(arguments)")
         }
     }
 }

@@ -261,12 +261,12 @@ final class TLSServiceTests: XCTestCase {
             let health = try Pspctl.run(["health", service.address] + clientTLS)
             XCTAssertEqual(health.status, 0, "\(name): \(health.stderr)")
         }
-        let mismatch = try runService("ConverterService", ["--listen", "127.0.0.1:0", "--tls-cert", path("rsa.pem"), "--tls-key", path("ec.key")])
+        let mismatch = try ServiceProcess.runToExit("ConverterService", ["--listen", "127.0.0.1:0", "--tls-cert", path("rsa.pem"), "--tls-key", path("ec.key")])
         XCTAssertEqual(mismatch.status, 2, mismatch.stderr)
         XCTAssertTrue(mismatch.stderr.contains("does not match the certificate"), mismatch.stderr)
 
         try Self.openssl(["pkey", "-in", "server.key", "-aes256", "-passout", "pass:secret", "-out", "encrypted.key"], in: pki)
-        let encrypted = try runService("EvaluatorService", ["--listen", "127.0.0.1:0", "--tls-cert", path("server.pem"), "--tls-key", path("encrypted.key")])
+        let encrypted = try ServiceProcess.runToExit("EvaluatorService", ["--listen", "127.0.0.1:0", "--tls-cert", path("server.pem"), "--tls-key", path("encrypted.key")])
         XCTAssertEqual(encrypted.status, 2, encrypted.stderr)
         XCTAssertTrue(encrypted.stderr.contains("--tls-key \(path("encrypted.key")): the private key is encrypted; gRPC needs it unencrypted"),
                       encrypted.stderr)
@@ -274,26 +274,9 @@ final class TLSServiceTests: XCTestCase {
 
     // MARK: - Start-up and usage errors
 
-    /// Runs a service binary that is expected to stop by itself (at most 20 s).
-    private func runService(_ name: String, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = ServiceProcess.executable(name)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: killer)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        killer.cancel()
-        return (process.terminationStatus, text)
-    }
-
     func testAKeyThatDoesNotMatchItsCertificateStopsTheServiceAtStart() throws {
         for name in ["ConverterService", "EvaluatorService"] {
-            let result = try runService(name, ["--listen", "127.0.0.1:0", "--tls-cert", path("server.pem"), "--tls-key", path("client.key")])
+            let result = try ServiceProcess.runToExit(name, ["--listen", "127.0.0.1:0", "--tls-cert", path("server.pem"), "--tls-key", path("client.key")])
             XCTAssertEqual(result.status, 2, result.stderr)
             XCTAssertTrue(result.stderr.contains(#"level=error service=\#(name) msg="cannot use the TLS files" error="--tls-key \#(path("client.key")) does not match the certificate in --tls-cert \#(path("server.pem"))"#),
                           result.stderr)
@@ -309,14 +292,14 @@ final class TLSServiceTests: XCTestCase {
 
     func testMissingAndWrongFilesExit2NamingTheFlagAndPath() throws {
         let missing = pki.appendingPathComponent("missing.pem").path
-        let service = try runService("EvaluatorService", ["--listen", "127.0.0.1:0", "--tls-cert", missing, "--tls-key", path("server.key")])
+        let service = try ServiceProcess.runToExit("EvaluatorService", ["--listen", "127.0.0.1:0", "--tls-cert", missing, "--tls-key", path("server.key")])
         XCTAssertEqual(service.status, 2, service.stderr)
         XCTAssertTrue(service.stderr.contains(#"error="--tls-cert \#(missing): cannot read it: no such file""#), service.stderr)
         let notPEM = try Pspctl.temporaryFile("just text\n", suffix: ".pem")
-        let caNotPEM = try runService("ConverterService", ["--listen", "127.0.0.1:0"] + serverTLS + ["--tls-client-ca", notPEM])
+        let caNotPEM = try ServiceProcess.runToExit("ConverterService", ["--listen", "127.0.0.1:0"] + serverTLS + ["--tls-client-ca", notPEM])
         XCTAssertEqual(caNotPEM.status, 2, caNotPEM.stderr)
         XCTAssertTrue(caNotPEM.stderr.contains("--tls-client-ca \(notPEM): not a PEM file (no -----BEGIN CERTIFICATE----- block)"), caNotPEM.stderr)
-        let swapped = try runService("ConverterService", ["--listen", "127.0.0.1:0", "--tls-cert", path("server.key"), "--tls-key", path("server.pem")])
+        let swapped = try ServiceProcess.runToExit("ConverterService", ["--listen", "127.0.0.1:0", "--tls-cert", path("server.key"), "--tls-key", path("server.pem")])
         XCTAssertEqual(swapped.status, 2, swapped.stderr)
         XCTAssertTrue(swapped.stderr.contains("--tls-cert \(path("server.key")): holds no certificate (it holds PRIVATE KEY)"), swapped.stderr)
 
@@ -362,10 +345,10 @@ final class TLSServiceTests: XCTestCase {
     }
 
     func testFlagMisuseIsAUsageError() throws {
-        let certificateOnly = try runService("EvaluatorService", ["--listen", "127.0.0.1:0", "--tls-cert", path("server.pem")])
+        let certificateOnly = try ServiceProcess.runToExit("EvaluatorService", ["--listen", "127.0.0.1:0", "--tls-cert", path("server.pem")])
         XCTAssertEqual(certificateOnly.status, 2)
         XCTAssertTrue(certificateOnly.stderr.contains("--tls-cert needs --tls-key"), certificateOnly.stderr)
-        let caOnly = try runService("ConverterService", ["--listen", "127.0.0.1:0", "--tls-client-ca", path("ca.pem")])
+        let caOnly = try ServiceProcess.runToExit("ConverterService", ["--listen", "127.0.0.1:0", "--tls-client-ca", path("ca.pem")])
         XCTAssertEqual(caOnly.status, 2)
         XCTAssertTrue(caOnly.stderr.contains("--tls-client-ca needs --tls-cert and --tls-key"), caOnly.stderr)
 

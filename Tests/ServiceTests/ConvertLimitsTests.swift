@@ -118,15 +118,8 @@ final class ConvertLimitsTests: XCTestCase {
 
     func testConvertDeadlineMustBePositive() throws {
         for value in ["0", "-1", "nan"] {
-            let process = Process()
-            process.executableURL = ServiceProcess.executable("ConverterService")
-            process.arguments = ["--convert-deadline", value]
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 2, value)
+            let (status, text) = try ServiceProcess.runToExit("ConverterService", ["--convert-deadline", value])
+            XCTAssertEqual(status, 2, value)
             XCTAssertTrue(text.contains("--convert-deadline"), text)
         }
     }

@@ -74,15 +74,8 @@ final class ConverterMetricsTests: XCTestCase {
     func testAnHTTPAddressThatCannotBeUsedIsExit2() throws {
         for (address, message) in [("127.0.0.1:\(httpPort)", "cannot listen on 127.0.0.1:\(httpPort) for HTTP"),
                                    ("nonsense", "--http-listen must be HOST:PORT, not nonsense")] {
-            let process = Process()
-            process.executableURL = ServiceProcess.executable("ConverterService")
-            process.arguments = ["--listen", "127.0.0.1:0", "--http-listen", address]
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 2, text)
+            let (status, text) = try ServiceProcess.runToExit("ConverterService", ["--listen", "127.0.0.1:0", "--http-listen", address])
+            XCTAssertEqual(status, 2, text)
             XCTAssertTrue(text.contains(message), text)
         }
     }

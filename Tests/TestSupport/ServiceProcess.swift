@@ -25,6 +25,24 @@ public final class ServiceProcess: @unchecked Sendable {
     /// The binary named `name` among the built products.
     public static func executable(_ name: String) -> URL { Pspctl.productsDirectory.appendingPathComponent(name) }
 
+    /// Runs service binary `name` with `arguments` when it is expected to stop by itself (a usage or
+    /// start-up error): its exit status and stderr. Stopped after 20 s if it does not.
+    public static func runToExit(_ name: String, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = executable(name)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: killer)
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        killer.cancel()
+        return (process.terminationStatus, text)
+    }
+
     /// `standardOutput`: where its stdout goes (a file, for a service that writes alerts there); by default
     /// nowhere.
     public init(_ name: String, arguments: [String] = [], listen: String = "127.0.0.1:0",
