@@ -1,3 +1,5 @@
+import Glibc
+
 /// One libsinsp field class: its plain fields and which custom argument parser it runs
 /// (syscall-fields.md §1.3). The registry itself is in FieldTable.swift.
 struct FieldClass: Sendable {
@@ -30,27 +32,35 @@ struct FieldClass: Sendable {
     let shortDescription: String?
     let argumentParser: ArgumentParser
     let fields: [Field]
-    /// Field names by UTF-8 length, longest first, for the base parser's longest-prefix rule.
-    let namesLongestFirst: [(bytes: [UInt8], index: Int)]
+    /// Field names by their first byte, each bucket longest first, for the base parser's
+    /// longest-prefix rule (one bucket is scanned, not the whole class).
+    let namesByFirstByte: [UInt8: [(bytes: [UInt8], index: Int)]]
 
     init(name: String, shortDescription: String?, argumentParser: ArgumentParser, fields: [Field]) {
         self.name = name
         self.shortDescription = shortDescription
         self.argumentParser = argumentParser
         self.fields = fields
-        self.namesLongestFirst = fields.enumerated()
+        let longestFirst = fields.enumerated()
             .map { (bytes: Array($0.element.name.utf8), index: $0.offset) }
             .sorted { $0.bytes.count > $1.bytes.count }
+        self.namesByFirstByte = Dictionary(grouping: longestFirst.filter { !$0.bytes.isEmpty }) { $0.bytes[0] }
     }
 
     func field(named name: String) -> Field? { fields.first { $0.name == name } }
 
     /// The base parser: the longest field name that is a byte prefix of `text` (no delimiter check).
     func longestFieldPrefix(of text: ArraySlice<UInt8>) -> Field? {
-        for candidate in namesLongestFirst where text.starts(with: candidate.bytes) {
-            return fields[candidate.index]
+        guard let first = text.first, let bucket = namesByFirstByte[first] else { return nil }
+        return text.withUnsafeBytes { textBytes in
+            for candidate in bucket where candidate.bytes.count <= textBytes.count {
+                let equal = candidate.bytes.withUnsafeBytes { name in
+                    memcmp(name.baseAddress!, textBytes.baseAddress!, name.count) == 0
+                }
+                if equal { return fields[candidate.index] }
+            }
+            return nil
         }
-        return nil
     }
 
     static let allDefinitions: [SyscallFieldDefinition] = registry.flatMap { fieldClass in
