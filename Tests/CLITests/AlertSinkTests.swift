@@ -85,7 +85,7 @@ final class AlertSinkTests: XCTestCase {
         defer { receiver.stop() }
         let log = try GrowingAuditLog()
         try log.append(events: 1...5)
-        let watch = try RunningPspctl(["watch", "--rules", try GrowingAuditLog.rulesFile(), "--audit-log", log.path,
+        let watch = try RunningProcess(["watch", "--rules", try GrowingAuditLog.rulesFile(), "--audit-log", log.path,
                                        "--output", "json", "--follow", "--poll-interval", "50",
                                        "--alerts-http", receiver.url()])
         defer { _ = watch.stop(with: SIGKILL) }
@@ -169,7 +169,7 @@ final class AlertSinkTests: XCTestCase {
         let log = try GrowingAuditLog()
         try log.append(events: 1...4)
         let file = log.sibling("alerts.log")
-        let watch = try RunningPspctl(["watch", "--rules", try GrowingAuditLog.rulesFile(), "--audit-log", log.path,
+        let watch = try RunningProcess(["watch", "--rules", try GrowingAuditLog.rulesFile(), "--audit-log", log.path,
                                        "--output", "text", "--follow", "--poll-interval", "50",
                                        "--alerts-file", file, "--alerts-http", receiver.url()])
         defer { _ = watch.stop(with: SIGKILL) }
@@ -188,7 +188,7 @@ final class AlertSinkTests: XCTestCase {
         receiver.stop()
         let log = try GrowingAuditLog()
         try log.append(events: 1...10)
-        let watch = try RunningPspctl(["watch", "--rules", try GrowingAuditLog.rulesFile(), "--audit-log", log.path,
+        let watch = try RunningProcess(["watch", "--rules", try GrowingAuditLog.rulesFile(), "--audit-log", log.path,
                                        "--output", "json", "--follow", "--poll-interval", "50",
                                        "--alerts-http", url, "--alerts-http-queue", "2", "--alerts-http-timeout", "1"])
         defer { _ = watch.stop(with: SIGKILL) }

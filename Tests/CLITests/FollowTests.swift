@@ -14,16 +14,16 @@ final class FollowTests: XCTestCase {
         rules = try GrowingAuditLog.rulesFile()
     }
 
-    private func watch(_ log: GrowingAuditLog, _ options: [String]) throws -> RunningPspctl {
-        try RunningPspctl(["watch", "--rules", rules, "--audit-log", log.path, "--output", "json"] + poll + options)
+    private func watch(_ log: GrowingAuditLog, _ options: [String]) throws -> RunningProcess {
+        try RunningProcess(["watch", "--rules", rules, "--audit-log", log.path, "--output", "json"] + poll + options)
     }
 
-    private func alerted(_ watch: RunningPspctl) -> [Int] {
+    private func alerted(_ watch: RunningProcess) -> [Int] {
         GrowingAuditLog.alertedEvents(watch.stdoutLines)
     }
 
     /// Waits until the events alerted are `expected` (and fails at once on anything else seen).
-    private func waitForAlerts(_ watch: RunningPspctl, _ expected: [Int], _ label: String,
+    private func waitForAlerts(_ watch: RunningProcess, _ expected: [Int], _ label: String,
                                file: StaticString = #filePath, line: UInt = #line) throws {
         try watch.wait(for: "\(label): alerts \(expected)") {
             let seen = alerted(watch)

@@ -35,7 +35,7 @@ final class HardeningInputTests: XCTestCase {
     /// and with --keep-going the next line is still read.
     func testALineLongerThanTheLimitIsRejectedWithoutBufferingIt() throws {
         let path = try ScratchDirectory.make().appendingPathComponent("long.jsonl").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let file = try XCTUnwrap(FileHandle(forWritingAtPath: path))
         file.write(Data((event(1) + "\n").utf8))
         let chunk = Data(repeating: UInt8(ascii: "a"), count: 1 << 20)
@@ -84,7 +84,7 @@ final class HardeningInputTests: XCTestCase {
     /// rejected, the third line read, memory stays far below the line's size.
     func testTheDefaultLimitRejectsA70MiBLine() throws {
         let path = try ScratchDirectory.make().appendingPathComponent("sparse.jsonl").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let file = try XCTUnwrap(FileHandle(forWritingAtPath: path))
         let first = Data((event(1) + "\n").utf8)
         file.write(first)

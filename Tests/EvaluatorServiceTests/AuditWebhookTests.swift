@@ -152,7 +152,8 @@ final class AuditWebhookTests: XCTestCase {
 
         // The webhook flags without what they need are usage errors, exit 2.
         for arguments in [["--webhook-rules", "x.yaml"], ["--http-listen", "127.0.0.1:0", "--webhook-token-file", "t"]] {
-            let (status, text) = try ServiceProcess.runToExit("EvaluatorService", arguments)
+            let run = try ServiceProcess.runToExit("EvaluatorService", arguments)
+            let (status, text) = (run.status, run.stderr)
             XCTAssertEqual(status, 2, text)
             XCTAssertTrue(text.contains("--webhook-rules"), text)
         }
@@ -210,7 +211,7 @@ final class AuditWebhookTests: XCTestCase {
         try Inputs.requireFalcoRules()
         let events = try fixtureEvents()
         let expected = try offlineAlerts(events, rules: Inputs.k8sAuditRules)
-        let watch = try RunningPspctl(["watch", "--rules", Inputs.k8sAuditRules, "--listen-webhook", "127.0.0.1:0", "--output", "json"])
+        let watch = try RunningProcess(["watch", "--rules", Inputs.k8sAuditRules, "--listen-webhook", "127.0.0.1:0", "--output", "json"])
         defer { _ = watch.stop(with: SIGKILL) }
         var port = 0
         try watch.wait(for: "the listening line") {

@@ -38,12 +38,11 @@ final class GracefulShutdownTests: XCTestCase {
         let health = HealthWatch(address: evaluator.address, service: ServiceName.evaluator)
         XCTAssertTrue(health.waitFor(.serving), "health never said SERVING: \(health.statuses)")
 
-        let watch = try StreamingProcess(Pspctl.executable,
-                                         ["watch", "--rules", Inputs.k8sAuditRules, "--audit-log", log, "--evaluator", evaluator.address])
-        defer { watch.kill() }
-        XCTAssertTrue(watch.waitForStdout(timeout: 120), "pspctl printed nothing; stderr: \(watch.stderrText)")
+        let watch = try RunningProcess(["watch", "--rules", Inputs.k8sAuditRules, "--audit-log", log, "--evaluator", evaluator.address])
+        defer { _ = watch.stop(with: SIGKILL) }
+        try watch.wait(seconds: 120, for: "pspctl's first alert") { watch.stdoutLineCount > 0 }
         guard let stopped = evaluator.terminate(timeout: 30) else { return XCTFail("the service had to be killed: \(evaluator.logText)") }
-        let result = watch.wait(timeout: 60)
+        let result = try watch.waitForExit(seconds: 60)
 
         // The service: exit 0 within the grace, after draining the one stream.
         XCTAssertEqual(stopped.status, 0, evaluator.logText)
@@ -128,7 +127,7 @@ final class GracefulShutdownTests: XCTestCase {
         XCTAssertTrue(old.logText.contains("listening on"), old.logText)
         XCTAssertNil(old.problemStoppingOnSIGTERM())
 
-        let help = try StreamingProcess(ServiceProcess.executable("EvaluatorService"), ["--help"]).wait(timeout: 30)
+        let help = try ServiceProcess.runToExit("EvaluatorService", ["--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("--shutdown-grace <seconds>"), help.stdout)
         XCTAssertFalse(help.stdout.contains("--grace "), "the deprecated alias is hidden")
@@ -136,13 +135,12 @@ final class GracefulShutdownTests: XCTestCase {
                      "--keepalive-timeout", "--min-client-ping-interval"] {
             XCTAssertTrue(help.stdout.contains(flag), "\(flag) missing from --help")
         }
-        let both = try StreamingProcess(ServiceProcess.executable("EvaluatorService"),
-                                        ["--grace", "1", "--shutdown-grace", "2"]).wait(timeout: 30)
+        let both = try ServiceProcess.runToExit("EvaluatorService", ["--grace", "1", "--shutdown-grace", "2"])
         XCTAssertEqual(both.status, 2)
         XCTAssertTrue(both.stderr.contains("--grace is the deprecated name of --shutdown-grace"), both.stderr)
         for bad in [["--shutdown-grace", "-1"], ["--max-concurrent-streams", "0"], ["--stream-window", "0"],
                     ["--keepalive-interval", "0"], ["--max-message-bytes", "0"]] {
-            let run = try StreamingProcess(ServiceProcess.executable("EvaluatorService"), bad).wait(timeout: 30)
+            let run = try ServiceProcess.runToExit("EvaluatorService", bad)
             XCTAssertEqual(run.status, 2, "\(bad): \(run.stderr)")
             XCTAssertTrue(run.stderr.contains(bad[0]), "\(bad): \(run.stderr)")
         }
@@ -209,76 +207,5 @@ final class HealthWatch: @unchecked Sendable {
             usleep(10_000)
         }
         return false
-    }
-}
-
-/// A child process whose stdout and stderr are collected as they come (so a test can act while it
-/// runs), with TZ=UTC as `Pspctl.run`.
-final class StreamingProcess: @unchecked Sendable {
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    private let process = Process()
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
-    private let outDone = DispatchSemaphore(value: 0)
-    private let errDone = DispatchSemaphore(value: 0)
-
-    init(_ executable: URL, _ arguments: [String]) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["TZ"] = "UTC"
-        process.environment = env
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        for (handle, isOut) in [(outPipe.fileHandleForReading, true), (errPipe.fileHandleForReading, false)] {
-            DispatchQueue.global().async { [self] in
-                while true {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    lock.withLock { if isOut { out.append(data) } else { err.append(data) } }
-                }
-                (isOut ? outDone : errDone).signal()
-            }
-        }
-    }
-
-    var stderrText: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
-
-    /// Waits until something was written on stdout (or the process ended); true if it was.
-    func waitForStdout(timeout: Double) -> Bool {
-        let end = Date() + timeout
-        while Date() < end {
-            if lock.withLock({ !out.isEmpty }) { return true }
-            if !process.isRunning { return lock.withLock { !out.isEmpty } }
-            usleep(5_000)
-        }
-        return false
-    }
-
-    /// Waits for the end (killing it after `timeout` seconds).
-    func wait(timeout: Double) -> Outcome {
-        let end = Date() + timeout
-        while process.isRunning, Date() < end { usleep(10_000) }
-        if process.isRunning { kill() }
-        process.waitUntilExit()
-        _ = outDone.wait(timeout: .now() + 10)
-        _ = errDone.wait(timeout: .now() + 10)
-        return lock.withLock {
-            Outcome(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                    stderr: String(decoding: err, as: UTF8.self))
-        }
-    }
-
-    func kill() {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
     }
 }

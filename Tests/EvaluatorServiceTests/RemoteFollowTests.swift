@@ -17,7 +17,7 @@ final class RemoteFollowTests: XCTestCase {
         evaluator = nil
     }
 
-    private func waitForAlerts(_ watch: RunningPspctl, _ expected: [Int], _ label: String,
+    private func waitForAlerts(_ watch: RunningProcess, _ expected: [Int], _ label: String,
                                file: StaticString = #filePath, line: UInt = #line) throws {
         try watch.wait(for: "\(label): alerts \(expected)") {
             let seen = GrowingAuditLog.alertedEvents(watch.stdoutLines)
@@ -34,7 +34,7 @@ final class RemoteFollowTests: XCTestCase {
         let arguments = ["watch", "--rules", rules, "--audit-log", log.path, "--output", "json", "--follow",
                          "--poll-interval", "50", "--state-file", stateFile, "--evaluator", evaluator.address]
         try log.append(events: 1...3)
-        var watch = try RunningPspctl(arguments)
+        var watch = try RunningProcess(arguments)
         defer { _ = watch.stop(with: SIGKILL) }
         try waitForAlerts(watch, [1, 2, 3], "the existing lines")
         try log.append(events: [4])
@@ -53,7 +53,7 @@ final class RemoteFollowTests: XCTestCase {
         XCTAssertTrue(result.stderr.hasSuffix("pspctl watch: 8 lines, 8 events, 8 alerts\n"), result.stderr)
 
         try log.append(events: 9...10)
-        watch = try RunningPspctl(arguments)
+        watch = try RunningProcess(arguments)
         try waitForAlerts(watch, [9, 10], "the resumed run")
         result = watch.stop(with: SIGTERM)
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -69,7 +69,7 @@ final class RemoteFollowTests: XCTestCase {
         try log.append(events: 1...count)
         let arguments = ["watch", "--rules", rules, "--audit-log", log.path, "--output", "json", "--follow",
                          "--poll-interval", "50", "--state-file", log.sibling("watch.state"), "--evaluator", evaluator.address]
-        let first = try RunningPspctl(arguments)
+        let first = try RunningProcess(arguments)
         defer { _ = first.stop(with: SIGKILL) }
         try first.waitForLines(500)
         let stopped = first.stop(with: SIGTERM)
@@ -77,7 +77,7 @@ final class RemoteFollowTests: XCTestCase {
         let firstAlerts = GrowingAuditLog.alertedEvents(stopped.stdoutLines)
         XCTAssertEqual(firstAlerts, Array(1...firstAlerts.count))
         XCTAssertLessThan(firstAlerts.count, count, "the signal came in the middle of the backlog")
-        let second = try RunningPspctl(arguments)
+        let second = try RunningProcess(arguments)
         defer { _ = second.stop(with: SIGKILL) }
         try second.waitForLines(count - firstAlerts.count, seconds: 60)
         let rest = second.stop(with: SIGTERM)
@@ -112,7 +112,7 @@ final class RemoteFollowTests: XCTestCase {
         let rules = try GrowingAuditLog.rulesFile()
         let log = try GrowingAuditLog()
         try log.append(GrowingAuditLog.lines([1]) + "not an event\n" + GrowingAuditLog.lines([2]))
-        let watch = try RunningPspctl(["watch", "--rules", rules, "--audit-log", log.path, "--output", "json", "--follow",
+        let watch = try RunningProcess(["watch", "--rules", rules, "--audit-log", log.path, "--output", "json", "--follow",
                                        "--poll-interval", "50", "--evaluator", evaluator.address])
         defer { _ = watch.stop(with: SIGKILL) }
         let result = try watch.waitForExit()

@@ -368,42 +368,15 @@ final class TLSServiceTests: XCTestCase {
 
     /// Starts `name` with `arguments`, waits for its `listening on` line, stops it with SIGTERM and returns
     /// its log.
-    private func logOfAShortRun(_ name: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = ServiceProcess.executable(name)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // A service that never announces itself is stopped after 20 s (its log then ends the reads).
-        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: killer)
-        defer { killer.cancel() }
-        var log = ""
-        let reader = errors.fileHandleForReading
-        while !log.contains("msg=\"listening on ") {
-            let data = reader.availableData
-            if data.isEmpty { break }
-            log += String(decoding: data, as: UTF8.self)
-        }
-        XCTAssertTrue(log.contains("msg=\"listening on "), log)
-        if process.isRunning { process.terminate() }
-        // The rest of the log (the warning follows the listening line at once), to its end at exit.
-        log += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, log)
-        return log
-    }
 
     func testANonLoopbackAddressWithoutTLSLogsAWarning() throws {
         let warning = "level=warning service=ConverterService msg=\"serving without TLS on a non-loopback address: traffic is unencrypted (use --tls-cert and --tls-key)\""
-        let open = try logOfAShortRun("ConverterService", ["--listen", "0.0.0.0:0"])
+        let open = try ServiceProcess.logOfAShortRun("ConverterService", ["--listen", "0.0.0.0:0"])
         XCTAssertTrue(open.contains(warning), open)
         XCTAssertTrue(open.contains("tls=off"), open)
-        let secured = try logOfAShortRun("ConverterService", ["--listen", "0.0.0.0:0"] + serverTLS)
+        let secured = try ServiceProcess.logOfAShortRun("ConverterService", ["--listen", "0.0.0.0:0"] + serverTLS)
         XCTAssertFalse(secured.contains("unencrypted"), secured)
-        let loopback = try logOfAShortRun("ConverterService", ["--listen", "127.0.0.1:0"])
+        let loopback = try ServiceProcess.logOfAShortRun("ConverterService", ["--listen", "127.0.0.1:0"])
         XCTAssertFalse(loopback.contains("unencrypted"), loopback)
     }
 

@@ -118,7 +118,8 @@ final class ConvertLimitsTests: XCTestCase {
 
     func testConvertDeadlineMustBePositive() throws {
         for value in ["0", "-1", "nan"] {
-            let (status, text) = try ServiceProcess.runToExit("ConverterService", ["--convert-deadline", value])
+            let run = try ServiceProcess.runToExit("ConverterService", ["--convert-deadline", value])
+            let (status, text) = (run.status, run.stderr)
             XCTAssertEqual(status, 2, value)
             XCTAssertTrue(text.contains("--convert-deadline"), text)
         }

@@ -74,7 +74,8 @@ final class ConverterMetricsTests: XCTestCase {
     func testAnHTTPAddressThatCannotBeUsedIsExit2() throws {
         for (address, message) in [("127.0.0.1:\(httpPort)", "cannot listen on 127.0.0.1:\(httpPort) for HTTP"),
                                    ("nonsense", "--http-listen must be HOST:PORT, not nonsense")] {
-            let (status, text) = try ServiceProcess.runToExit("ConverterService", ["--listen", "127.0.0.1:0", "--http-listen", address])
+            let run = try ServiceProcess.runToExit("ConverterService", ["--listen", "127.0.0.1:0", "--http-listen", address])
+            let (status, text) = (run.status, run.stderr)
             XCTAssertEqual(status, 2, text)
             XCTAssertTrue(text.contains(message), text)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// A real pspctl service binary (`ConverterService`, `EvaluatorService`) on a loopback port it picks
 /// (`--listen 127.0.0.1:0`, or another `listen` address); the address is read from its `listening on
@@ -25,22 +26,21 @@ public final class ServiceProcess: @unchecked Sendable {
     /// The binary named `name` among the built products.
     public static func executable(_ name: String) -> URL { Pspctl.productsDirectory.appendingPathComponent(name) }
 
-    /// Runs service binary `name` with `arguments` when it is expected to stop by itself (a usage or
-    /// start-up error): its exit status and stderr. Stopped after 20 s if it does not.
-    public static func runToExit(_ name: String, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = executable(name)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: killer)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        killer.cancel()
-        return (process.terminationStatus, text)
+    /// Runs service binary `name` with `arguments` when it is expected to stop by itself (`--help`, a
+    /// usage or start-up error): its exit status and output. Throws if it is still running after 20 s.
+    public static func runToExit(_ name: String, _ arguments: [String]) throws -> Pspctl.Result {
+        try RunningProcess(arguments, executable: executable(name)).waitForExit(seconds: 20)
+    }
+
+    /// Runs service binary `name` until it says it listens, then stops it with SIGTERM: its whole log
+    /// (stderr), which must end with exit status 0 (else the test fails).
+    public static func logOfAShortRun(_ name: String, _ arguments: [String],
+                                      file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let run = try RunningProcess(arguments, executable: executable(name))
+        try run.wait(seconds: 20, for: "the listening line") { run.stderr.contains("msg=\"listening on ") }
+        let result = run.stop()
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        return result.stderr
     }
 
     /// `standardOutput`: where its stdout goes (a file, for a service that writes alerts there); by default

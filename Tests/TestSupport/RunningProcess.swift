@@ -1,9 +1,9 @@
 import Foundation
 
-/// A real `pspctl` left running (`watch --follow`): its stdout and stderr are collected as they come, so
-/// a test can wait for output, change the files it reads, then stop it with a signal and take the
-/// result. `stop()` (call it in a `defer` or tearDown) always ends it.
-public final class RunningPspctl: @unchecked Sendable {
+/// A real `pspctl` (or service binary) left running, e.g. `watch --follow`: its stdout and stderr are
+/// collected as they come, so a test can wait for output, change the files it reads, then stop it with a
+/// signal and take the result. `stop()` (call it in a `defer` or tearDown) always ends it; so does deinit.
+public final class RunningProcess: @unchecked Sendable {
     public let process = Process()
     // Invariant: `out` and `err` are touched under `lock` only.
     private let lock = NSLock()
@@ -16,9 +16,10 @@ public final class RunningPspctl: @unchecked Sendable {
         public var description: String
     }
 
-    /// Starts `pspctl arguments…` with TZ=UTC and an empty, closed-on-start standard input.
-    public init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
-        process.executableURL = Pspctl.executable
+    /// Starts `executable arguments…` (pspctl by default) with TZ=UTC and an empty standard input.
+    public init(_ arguments: [String], executable: URL = Pspctl.executable,
+                environment extra: [String: String] = [:]) throws {
+        process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TZ"] = "UTC"
