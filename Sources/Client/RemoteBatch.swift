@@ -12,9 +12,18 @@ struct PendingBatch: Sendable {
         case overlong(line: Int, prefix: [UInt8])
     }
     var entries: [Entry] = []
-    /// Room for a full stretch (RemoteWatch.batchBytes of lines and their few bytes of framing each), so
-    /// the request is not copied as it grows.
-    private(set) var items = EventBatchEncoder(reservingCapacity: RemoteWatch.batchBytes + RemoteWatch.batchItems * 8)
+    /// The request's bytes, reserved up front (`init(reservingCapacity:)`) so they are not copied as the
+    /// stretch grows.
+    private(set) var items: EventBatchEncoder
+
+    /// `bytes`: the room to reserve for lines and their framing (a few bytes each).
+    init(reservingCapacity bytes: Int) {
+        items = EventBatchEncoder(reservingCapacity: bytes)
+    }
+
+    /// What this stretch's lines and framing took: the room the next one reserves.
+    var encodedSize: Int { byteCount + itemCount * 8 }
+
     var itemCount: Int { items.count }
     var byteCount = 0
     /// The number of the last line this stretch covers (blank lines included).

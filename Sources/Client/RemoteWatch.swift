@@ -118,14 +118,16 @@ struct RemoteWatch {
     /// log's stretch goes out as soon as the reader has caught up with the log's writer. `recording`:
     /// the stretches carry their positions (`--state-file`).
     private func read(_ input: AuditLogReader, recording: Bool, send: (PendingBatch) -> Bool) {
-        var batch = PendingBatch()
+        var batch = PendingBatch(reservingCapacity: Self.batchBytes + Self.batchItems * 8)
         var goOn = true
         func flush() {
             if !batch.isEmpty {
                 if recording { batch.end = input.position }
                 goOn = send(batch)
             }
-            batch = PendingBatch()
+            // The next stretch reserves what this one took: a whole stretch while a backlog is read, a
+            // small one once a followed log is caught up and each stretch holds what was just written.
+            batch = PendingBatch(reservingCapacity: max(1 << 12, batch.encodedSize))
         }
         input.forEachLine { line, lineNumber in
             batch.lastLine = lineNumber
