@@ -184,3 +184,13 @@ if let sanitizer = Context.environment["PSPCTL_SANITIZE"], !sanitizer.isEmpty {
         target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags(["-sanitize=\(sanitizer)"])]
     }
 }
+
+// PSPCTL_OPTIMIZE=1 (scripts/test.sh): pspctl's own library and executable targets are compiled with
+// -O inside the debug build the tests use (-enable-testing stays on, so @testable imports work). The
+// suites run the real binaries thousands of times; optimised, they spend their time on what they test
+// rather than on unspecialised generics, and they run the code as it ships.
+if Context.environment["PSPCTL_OPTIMIZE"] == "1" {
+    for target in package.targets where target.type == .regular || target.type == .executable {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"])]
+    }
+}
