@@ -71,7 +71,7 @@ let package = Package(
         // The API server's audit webhook (POST /k8s-audit): a bounded queue and its worker, shared by
         // EvaluatorService and `pspctl watch --listen-webhook`.
         .target(name: "AuditWebhook", dependencies: [
-            "AuditPipeline", "RulesEngine", "K8sAuditFields", "ServiceHTTP",
+            "AuditPipeline", "AlertSinks", "RulesEngine", "K8sAuditFields", "ServiceHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The alert sinks beside stdout (`--alerts-file`, `--alerts-http`): the file copy, and each alert's

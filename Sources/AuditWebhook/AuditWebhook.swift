@@ -1,3 +1,4 @@
+import AlertSinks
 import AuditPipeline
 import Foundation
 import K8sAuditFields
@@ -153,21 +154,24 @@ public final class AuditWebhook: Sendable {
 }
 
 /// Evaluates queued webhook bodies against one engine and writes their alerts to a file descriptor
-/// (stdout) through the shared writer, flushed after each body; keeps the run's counts. Used on the
-/// queue's worker thread only (`@unchecked Sendable` for the hand-over to it).
+/// (stdout) through the shared writer, flushed after each body, and to the alert sinks, as `pspctl
+/// watch` does; keeps the run's counts. Used on the queue's worker thread only (`@unchecked Sendable`
+/// for the hand-over to it).
 public final class WebhookAlertWriter: @unchecked Sendable {
     public let evaluator: ItemEvaluator
     public let formatter: AlertFormatter
     private var out: OutputBuffer
+    private let sinks: AlertSinks?
     private let onRejected: (_ reason: String) -> Void
     /// `lines` counts bodies. Read it after `AuditWebhook.finish()`.
     public private(set) var counts: PipelineCounts
 
     public init(evaluator: ItemEvaluator, formatter: AlertFormatter, fileDescriptor: Int32 = 1,
-                onRejected: @escaping (_ reason: String) -> Void) {
+                sinks: AlertSinks? = nil, onRejected: @escaping (_ reason: String) -> Void) {
         self.evaluator = evaluator
         self.formatter = formatter
-        out = OutputBuffer(fileDescriptor: fileDescriptor)
+        self.sinks = sinks
+        out = OutputBuffer(fileDescriptor: fileDescriptor, copy: sinks?.file)
         self.onRejected = onRejected
         counts = PipelineCounts(ruleCount: evaluator.engine.rules.count)
     }
@@ -175,7 +179,9 @@ public final class WebhookAlertWriter: @unchecked Sendable {
     func consume(_ body: [UInt8]) -> ItemOutcome {
         let outcome = body.withUnsafeBufferPointer { bytes in
             evaluator.evaluate(bytes) { index, rule, context, _ in
+                let start = out.count
                 out.writeAlert(formatter, rule, context)
+                sinks?.alertWritten(out, from: start, style: formatter.style, rule, context)
                 counts.alertsByRule[index] += 1
             }
         }

@@ -184,9 +184,6 @@ struct WatchCommand: ParsableCommand {
             if follow || from != nil || stateFile != nil {
                 throw ValidationError("--follow, --from and --state-file are for --audit-log, not --listen-webhook")
             }
-            if hasAlertSinks {
-                throw ValidationError("--alerts-file and --alerts-http do not take --listen-webhook's alerts yet: pipe its stdout instead")
-            }
         } else {
             guard auditLog != nil else { throw ValidationError("give --audit-log PATH (or - for standard input), or --listen-webhook HOST:PORT") }
             if webhook.anyGiven { throw ValidationError("the --webhook-… options need --listen-webhook") }
@@ -246,7 +243,7 @@ struct WatchCommand: ParsableCommand {
             printError(WatchMessages.noAuditRules(warning))
         }
         if let listenWebhook {
-            let status = WebhookWatch(command: self, engine: engine, address: listenWebhook).run()
+            let status = WebhookWatch(command: self, engine: engine, address: listenWebhook, sinks: sinks).run()
             if status != 0 { throw ExitCode(status) }
             return
         }

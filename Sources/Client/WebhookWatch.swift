@@ -1,3 +1,4 @@
+import AlertSinks
 import AuditPipeline
 import AuditWebhook
 import Foundation
@@ -11,9 +12,10 @@ struct WebhookWatch {
     let command: WatchCommand
     let engine: RulesEngine
     let address: String
+    let sinks: AlertSinks?
 
     /// The exit status: 0, 1 when a queued request could not be evaluated to its end, 2 when the
-    /// listener cannot start.
+    /// listener cannot start or an alert did not reach a sink.
     func run() -> Int32 {
         let configuration: AuditWebhook.Configuration
         do {
@@ -23,7 +25,7 @@ struct WebhookWatch {
             return 2
         }
         let writer = WebhookAlertWriter(evaluator: ItemEvaluator(engine: engine, allMatches: command.allMatches),
-                                        formatter: AlertFormatter(style: command.output)) { reason in
+                                        formatter: AlertFormatter(style: command.output), sinks: sinks) { reason in
             printError("pspctl watch: a webhook request could not be evaluated to its end: \(reason)\n")
         }
         let webhook = AuditWebhook(configuration: configuration, writer: writer, metrics: nil)
@@ -31,6 +33,7 @@ struct WebhookWatch {
         webhook.install(on: &router)
         let stop = StopFlag()
         stop.catchSignals()
+        sinks?.stopWaiting(on: stop)
         let server: HTTPServer
         do {
             // `validate` checked the address.
@@ -38,6 +41,7 @@ struct WebhookWatch {
         } catch {
             printError("pspctl watch: \(error)\n")
             webhook.finish()
+            _ = command.finishAlertSinks(sinks)
             return 2
         }
         if !command.quiet {
@@ -46,6 +50,7 @@ struct WebhookWatch {
         while !stop.isSet { usleep(50_000) }
         try? blocking { await server.shutdown() }
         webhook.finish()
+        let delivered = command.finishAlertSinks(sinks)
         let counts = writer.counts
         if !command.quiet || command.verbose {
             let rules = engine.rules.map { (name: $0.name, prioritySpelling: $0.prioritySpelling) }
@@ -55,6 +60,7 @@ struct WebhookWatch {
             }
             printError(summary)
         }
+        if !delivered { return 2 }
         return counts.rejectedLines > 0 ? 1 : 0
     }
 

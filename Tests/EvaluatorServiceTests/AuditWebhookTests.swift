@@ -213,12 +213,7 @@ final class AuditWebhookTests: XCTestCase {
         let expected = try offlineAlerts(events, rules: Inputs.k8sAuditRules)
         let watch = try RunningProcess(["watch", "--rules", Inputs.k8sAuditRules, "--listen-webhook", "127.0.0.1:0", "--output", "json"])
         defer { _ = watch.stop(with: SIGKILL) }
-        var port = 0
-        try watch.wait(for: "the listening line") {
-            guard let range = watch.stderr.range(of: #"http://127\.0\.0\.1:[0-9]+/k8s-audit"#, options: .regularExpression) else { return false }
-            port = Int(watch.stderr[range].dropFirst("http://127.0.0.1:".count).dropLast("/k8s-audit".count)) ?? 0
-            return true
-        }
+        let port = try listeningPort(of: watch)
         for body in try eventLists(events, size: 25) {
             let answer = try post(port, file: body)
             XCTAssertEqual(answer.status, 200, answer.body)
@@ -232,6 +227,43 @@ final class AuditWebhookTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("webhook requests"), result.stderr)
     }
 
+    /// `--alerts-file` and `--alerts-http` take the webhook's alerts as they take a log's: the file gets
+    /// stdout byte for byte, the receiver every alert's Falco JSON line, in order.
+    func testEmbeddedWatchSendsTheWebhooksAlertsToTheSinks() throws {
+        try Inputs.requireFalcoRules()
+        let events = try fixtureEvents()
+        let expected = try offlineAlerts(events, rules: Inputs.k8sAuditRules)
+        XCTAssertGreaterThan(expected.count, 20, "the fixtures should alert many times")
+        let receiver = try AlertReceiver()
+        defer { receiver.stop() }
+        let file = try ScratchDirectory.make().appendingPathComponent("alerts.log").path
+        let watch = try RunningProcess(["watch", "--rules", Inputs.k8sAuditRules, "--listen-webhook", "127.0.0.1:0",
+                                        "--output", "text", "--alerts-file", file, "--alerts-http", receiver.url(path: "/")])
+        defer { _ = watch.stop(with: SIGKILL) }
+        let port = try listeningPort(of: watch)
+        for body in try eventLists(events, size: 40) {
+            let answer = try post(port, file: body)
+            XCTAssertEqual(answer.status, 200, answer.body)
+        }
+        let result = watch.stop(with: SIGTERM)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stderr.contains("not delivered"), result.stderr)
+        XCTAssertEqual(result.stdoutLines.count, expected.count, "stdout keeps its text lines")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), result.stdout, "the file gets stdout")
+        XCTAssertEqual(receiver.bodies, expected, "every alert, byte-identical to --output json, in order")
+    }
+
+    /// The port `pspctl watch --listen-webhook 127.0.0.1:0` says it listens on.
+    private func listeningPort(of watch: RunningProcess) throws -> Int {
+        var port = 0
+        try watch.wait(for: "the listening line") {
+            guard let range = watch.stderr.range(of: #"http://127\.0\.0\.1:[0-9]+/k8s-audit"#, options: .regularExpression) else { return false }
+            port = Int(watch.stderr[range].dropFirst("http://127.0.0.1:".count).dropLast("/k8s-audit".count)) ?? 0
+            return true
+        }
+        return port
+    }
+
     func testEmbeddedWatchUsageErrors() throws {
         let log = try Pspctl.temporaryFile("", suffix: ".jsonl")
         let both = try Pspctl.run(["watch", "--rules", "r.yaml", "--audit-log", log, "--listen-webhook", "127.0.0.1:0"])
@@ -243,9 +275,6 @@ final class AuditWebhookTests: XCTestCase {
         let follow = try Pspctl.run(["watch", "--rules", "r.yaml", "--listen-webhook", "127.0.0.1:0", "--follow"])
         XCTAssertEqual(follow.status, 2)
         XCTAssertTrue(follow.stderr.contains("--follow"), follow.stderr)
-        let sink = try Pspctl.run(["watch", "--rules", "r.yaml", "--listen-webhook", "127.0.0.1:0", "--alerts-file", log])
-        XCTAssertEqual(sink.status, 2)
-        XCTAssertTrue(sink.stderr.contains("do not take --listen-webhook's alerts yet"), sink.stderr)
     }
 
     /// An address already taken: said at once, exit 2 (nothing left running).
