@@ -78,6 +78,10 @@ final class HTTPAlertClient: @unchecked Sendable {
             return Answer(status: response.status)
         } catch {
             drop()
+            // A client certificate the server refuses shows only now in TLS 1.3 (its alert follows the handshake).
+            if let tls = error as? TLSError {
+                throw Failure(description: "TLS with \(url.hostHeader) failed: \(tls.description)", permanent: tls.kind == .certificate)
+            }
             throw Failure(description: Self.describe(error))
         }
     }
