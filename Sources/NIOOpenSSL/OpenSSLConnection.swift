@@ -35,7 +35,12 @@ final class OpenSSLConnection {
     /// for an IP address, which is checked against the certificate's IP addresses instead).
     init?(context: OpenSSLContext, serverName: String?) {
         guard let ssl = SSL_new(context.pointer) else { return nil }
-        guard let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
+        guard let input = BIO_new(BIO_s_mem()) else {
+            SSL_free(ssl)
+            return nil
+        }
+        guard let output = BIO_new(BIO_s_mem()) else {
+            BIO_free(input)
             SSL_free(ssl)
             return nil
         }

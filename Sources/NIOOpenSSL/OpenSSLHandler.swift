@@ -102,22 +102,20 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
+    /// Passes on every plaintext byte OpenSSL can decrypt now (the socket's `channelReadComplete` follows,
+    /// passed on as it is).
     private func readPlaintext(_ context: ChannelHandlerContext) {
         guard let connection else { return }
-        var produced = false
         while case .open = state {
             var buffer = context.channel.allocator.buffer(capacity: 0)
             switch connection.read(into: &buffer) {
             case .bytes:
-                produced = true
                 context.fireChannelRead(wrapInboundOut(buffer))
             case .needMoreInput:
                 sendOutput(context)
-                if produced { context.fireChannelReadComplete() }
                 return
             case .closed:
                 sendOutput(context)
-                if produced { context.fireChannelReadComplete() }
                 context.close(promise: nil)
                 return
             case .failed(let error):
