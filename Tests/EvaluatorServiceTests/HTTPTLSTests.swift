@@ -149,6 +149,17 @@ final class HTTPTLSTests: XCTestCase {
         XCTAssertNil(service.problemStoppingOnSIGTERM(within: 5))
     }
 
+    /// The certificate file's intermediates are sent after the server's certificate, so a client that
+    /// trusts only the root verifies the chain.
+    func testACertificateChainWithAnIntermediateIsSent() throws {
+        let (_, port) = try start(["--http-tls-cert", pki.path("chained-chain.pem"), "--http-tls-key", pki.path("chained.key")])
+        let answer = try CurlTLS.run(trustCA + ["https://localhost:\(port)/healthz"])
+        XCTAssertEqual(answer.status, 200, answer.stderr)
+        let (_, alone) = try start(["--http-tls-cert", pki.path("chained.pem"), "--http-tls-key", pki.path("chained.key")])
+        let unverified = try CurlTLS.run(trustCA + ["https://localhost:\(alone)/healthz"])
+        XCTAssertEqual(unverified.exit, 60, "without the intermediate the chain does not verify: \(unverified.stderr)")
+    }
+
     func testHTTPTLSFlagMistakesAreExitStatus2() throws {
         let cases: [(arguments: [String], says: String)] = [
             (["--http-listen", "127.0.0.1:0", "--http-tls-cert", pki.path("server.pem")], "--http-tls-cert needs --http-tls-key"),

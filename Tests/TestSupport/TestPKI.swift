@@ -7,6 +7,8 @@ import Foundation
 /// - `elsewhere.pem`/`elsewhere.key`: signed by `ca`, for DNS:elsewhere.example only (a name mismatch);
 /// - `client.pem`/`client.key`: signed by `ca` (clientAuth);
 /// - `stranger.pem`/`stranger.key`: signed by `other-ca` (clientAuth).
+/// - `intermediate.pem`: a CA signed by `ca`; `chained.pem`/`chained.key`: signed by it, for localhost and
+///   127.0.0.1; `chained-chain.pem`: `chained.pem` then `intermediate.pem`.
 public struct TestPKI: Sendable {
     public let directory: URL
 
@@ -25,6 +27,13 @@ public struct TestPKI: Sendable {
                         extensions: "subjectAltName=DNS:elsewhere.example\nextendedKeyUsage=serverAuth")
         try certificate("client", commonName: "pspctl-client", signedBy: "ca", extensions: "extendedKeyUsage=clientAuth")
         try certificate("stranger", commonName: "stranger", signedBy: "other-ca", extensions: "extendedKeyUsage=clientAuth")
+        try certificate("intermediate", commonName: "intermediate", signedBy: "ca",
+                        extensions: "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign")
+        try certificate("chained", commonName: "chained", signedBy: "intermediate",
+                        extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth")
+        let chain = try String(contentsOfFile: path("chained.pem"), encoding: .utf8)
+            + String(contentsOfFile: path("intermediate.pem"), encoding: .utf8)
+        try chain.write(toFile: path("chained-chain.pem"), atomically: true, encoding: .utf8)
     }
 
     /// The path of one of its files, e.g. `path("server.pem")`.
