@@ -43,8 +43,13 @@ final class AlertSinkTLSTests: XCTestCase {
             XCTAssertFalse(result.stderr.contains("not delivered"), result.stderr)
             XCTAssertEqual(Array(receiver.bodies.dropFirst(before)), expected.stdoutLines, "\(url): every alert, as --output json")
         }
-        // The Host header keeps the port (not https' 443).
-        XCTAssertEqual(receiver.requests.first?["host"] as? String, "127.0.0.1:\(receiver.port)")
+        // The Host header keeps the port (not https' 443); SNI carries a host name, never an IP address.
+        let requests = receiver.requests
+        XCTAssertEqual(requests.count, 20)
+        XCTAssertEqual(requests.first?["host"] as? String, "127.0.0.1:\(receiver.port)")
+        XCTAssertTrue(requests.first?["sni"] is NSNull, "\(requests.first ?? [:])")
+        XCTAssertEqual(requests.last?["host"] as? String, "localhost:\(receiver.port)")
+        XCTAssertEqual(requests.last?["sni"] as? String, "localhost")
     }
 
     func testAnUntrustedServerCertificateIsUndeliveredWithItsReasonAndExitStatus2() throws {

@@ -90,7 +90,8 @@ public final class AlertReceiver: @unchecked Sendable {
             .dropLast().map(String.init)
     }
 
-    /// Every request's method, path and headers (`method`, `path`, `content_type`, `user_agent`, `host`).
+    /// Every request's method, path and headers (`method`, `path`, `content_type`, `user_agent`, `host`),
+    /// and over https the name the client sent (`sni`, null without one).
     public var requests: [[String: Any]] {
         guard let data = FileManager.default.contents(atPath: requestsPath) else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {

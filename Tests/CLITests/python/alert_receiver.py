@@ -47,6 +47,7 @@ def main():
                 "user_agent": self.headers.get("User-Agent"),
                 "host": self.headers.get("Host"),
                 "length": length,
+                "sni": getattr(self.connection, "sni", None),
             }) + "\n")
             requests.flush()
             answer = b"{}" if args.status < 300 else b"error"
@@ -66,6 +67,11 @@ def main():
     if args.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.tls_cert, args.tls_key)
+        # Records the name a client sent (SNI) on its connection, for the requests' "sni".
+        def remember_sni(connection, name, _context):
+            connection.sni = name
+
+        context.sni_callback = remember_sni
         if args.tls_client_ca:
             context.load_verify_locations(args.tls_client_ca)
             context.verify_mode = ssl.CERT_REQUIRED
