@@ -16,7 +16,7 @@ public struct HTTPRequest: Sendable {
     public enum ClientCertificate: Sendable, Equatable {
         /// Plain HTTP, or TLS without a client CA: none was asked for.
         case notRequested
-        /// The listener has a client CA and the client presented no certificate.
+        /// The listener has a client CA and the client presented no certificate (or none that verified).
         case absent
         /// The client presented a certificate its client CA signed. (One the CA did not sign fails the
         /// handshake: such a client never gets to send a request.)

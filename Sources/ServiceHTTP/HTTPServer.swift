@@ -89,7 +89,11 @@ public final class HTTPServer: Sendable {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: true,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(router: router, timeout: timeout))
+                    // Fail closed: a connection of a listener that asks for client certificates counts as
+                    // having none until its handshake says otherwise.
+                    let certificate: HTTPRequest.ClientCertificate = tls?.requestsClientCertificate == true ? .absent : .notRequested
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPConnectionHandler(router: router, timeout: timeout, clientCertificate: certificate))
                 }
             }
         do {
@@ -157,10 +161,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var state = State.waiting
     private var deadline: Scheduled<Void>?
     /// Set by the TLS handshake's event (before any request).
-    private var clientCertificate = HTTPRequest.ClientCertificate.notRequested
+    private var clientCertificate: HTTPRequest.ClientCertificate
 
-    init(router: HTTPRouter, timeout: TimeAmount) {
+    init(router: HTTPRouter, timeout: TimeAmount, clientCertificate: HTTPRequest.ClientCertificate = .notRequested) {
         self.router = router
+        self.clientCertificate = clientCertificate
         self.timeout = timeout
     }
 
