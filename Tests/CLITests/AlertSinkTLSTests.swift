@@ -97,6 +97,33 @@ final class AlertSinkTLSTests: XCTestCase {
         XCTAssertEqual(receiver.bodies.count, 10, "nothing more arrived without a client certificate")
     }
 
+    /// A server that accepts the connection and never answers the ClientHello: each try gives up after
+    /// the connect timeout (2 s), and the end of the run says why.
+    func testAServerThatNeverHandshakesIsReportedWhenTheTimeRunsOut() throws {
+        let silent = Process()
+        silent.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        silent.arguments = ["python3", "-c", """
+            import socket, sys, time
+            server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen(16)
+            print(server.getsockname()[1], flush=True)
+            held = []
+            while True:
+                held.append(server.accept()[0])
+            """]
+        let output = Pipe()
+        silent.standardOutput = output
+        try silent.run()
+        defer { silent.terminate(); silent.waitUntilExit() }
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try XCTUnwrap(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)), line)
+        let url = "https://127.0.0.1:\(port)/"
+        let result = try run(["--alerts-http", url, "--alerts-http-ca", pki.path("ca.pem"), "--alerts-http-timeout", "3"])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("10 alerts were not delivered to \(url): "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("still queued when --alerts-http-timeout (3 s) ran out (last try: TLS with 127.0.0.1:\(port) failed: no TLS handshake within 2000 ms)"),
+                      result.stderr)
+    }
+
     func testTLSFlagMistakesAreExitStatus2BeforeReading() throws {
         let ca = pki.path("ca.pem")
         let cases: [(options: [String], says: String)] = [
