@@ -13,6 +13,7 @@ import PackageDescription
 //   FalcoRulesText                       YAML scalars, condition values and list items Falco reads back exactly
 //   PSPConverter, PSSConverter           policies → Falco rules files
 //   AlertSinks                           --alerts-file, --alerts-http (HTTP/1.1 client on swift-nio)
+//   COpenSSL → NIOOpenSSL                the system OpenSSL, TLS for the HTTP listener and --alerts-http
 //   Client (pspctl)                      command line
 //   CPspctlProtos → PspctlProtocol       protobuf-c messages of protos/, wrapped as Swift values
 // The hot path of `pspctl watch` (JSON reader, field extraction, filter walk, alert writer) is checked for
@@ -77,7 +78,7 @@ let package = Package(
         // The alert sinks beside stdout (`--alerts-file`, `--alerts-http`): the file copy, and each alert's
         // Falco JSON POSTed through a small HTTP/1.1 client on swift-nio with a bounded queue and retries.
         .target(name: "AlertSinks", dependencies: [
-            "AuditPipeline", "RulesEngine", "K8sAuditFields",
+            "AuditPipeline", "RulesEngine", "K8sAuditFields", "NIOOpenSSL", "TLSCredentials",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -99,7 +100,7 @@ let package = Package(
         .target(name: "EvaluatorPool", dependencies: ["GRPCKit", "PspctlProtocol"]),
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
-            "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials", "EvaluatorPool", "AlertSinks",
+            "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials", "EvaluatorPool", "AlertSinks", "NIOOpenSSL",
             "AuditWebhook", "ServiceHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -126,7 +127,15 @@ let package = Package(
         .target(name: "GRPCKit", dependencies: ["CGRPC"]),
         // The TLS flags' files (PEM) → GRPCKit credentials, checked before use: readable, PEM, key matching
         // its certificate; and what a refused handshake's status says, in a few words.
-        .target(name: "TLSCredentials", dependencies: ["GRPCKit", .product(name: "X509", package: "swift-certificates")]),
+        // The same checks for the HTTP side's TLS flags, which give NIOOpenSSL contexts.
+        .target(name: "TLSCredentials", dependencies: [
+            "GRPCKit", "NIOOpenSSL", .product(name: "X509", package: "swift-certificates"),
+        ]),
+        // TLS on swift-nio channels (the HTTP listener, --alerts-http) through the system OpenSSL (libssl-dev,
+        // which the gRPC core already loads) over memory BIOs, instead of swift-nio-ssl: that would build
+        // BoringSSL a second time in every CI run. COpenSSL is seen by NIOOpenSSL only.
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .target(name: "NIOOpenSSL", dependencies: ["COpenSSL", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "EvaluatorServiceTests", dependencies: [
             "EvaluatorService", "ConverterService", "Client", "GRPCKit", "PspctlProtocol", "TestSupport",
         ], exclude: ["python"]),
@@ -134,12 +143,13 @@ let package = Package(
         // The services (issue 14): one runtime (health, reflection, options, logs, signals) both share; the
         // conversion pipeline, shared by `pspctl convert` and ConverterService; the engine ↔ wire mapping.
         .target(name: "ServiceRuntime", dependencies: [
-            "GRPCKit", "PspctlProtocol", "TLSCredentials", "ServiceHTTP", "ServiceMetrics",
+            "GRPCKit", "PspctlProtocol", "TLSCredentials", "ServiceHTTP", "ServiceMetrics", "NIOOpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The services' HTTP listener (router, limits) on swift-nio, and their Prometheus metrics.
         .target(name: "ServiceHTTP", dependencies: [
+            "NIOOpenSSL",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

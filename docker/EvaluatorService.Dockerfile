@@ -8,11 +8,11 @@
 # ---- build: the official Swift image of the toolchain pspctl is developed with (Debian 12) ----
 FROM swift:6.3.1-bookworm AS build
 # The -dev packages of the C libraries the package links (scripts/install-deps.sh): libyaml (CYAML),
-# the gRPC core (CGRPC), protobuf-c (CPspctlProtos), zlib (CZlib: AuditPipeline reads gzip logs). Debian point releases drop superseded versions,
+# the gRPC core (CGRPC), protobuf-c (CPspctlProtos), OpenSSL (COpenSSL: TLS on the HTTP listener), zlib (CZlib: AuditPipeline reads gzip logs). Debian point releases drop superseded versions,
 # so packages are not pinned; the base image tag pins the distribution.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libyaml-dev libgrpc-dev libprotobuf-c-dev zlib1g-dev pkg-config \
+    && apt-get install -y --no-install-recommends libyaml-dev libgrpc-dev libprotobuf-c-dev libssl-dev zlib1g-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -31,10 +31,11 @@ RUN --mount=type=cache,target=/src/.build,id=pspctl-evaluator-build \
 FROM debian:bookworm-slim AS runtime
 # libyaml-0-2 (libyaml-0.so.2), libgrpc29 (libgrpc.so.29, libgpr.so.29 and the gRPC core's own
 # dependencies: abseil, c-ares, re2, OpenSSL, zlib — libz.so.1, which AuditPipeline links too), libprotobuf-c1 (libprotobuf-c.so.1),
-# libstdc++6 (the Swift runtime's C++ part, linked dynamically even with --static-swift-stdlib).
+# libssl3 (libssl.so.3, libcrypto.so.3: TLS on the HTTP listener, --http-tls-cert; the gRPC core loads
+# them too), libstdc++6 (the Swift runtime's C++ part, linked dynamically even with --static-swift-stdlib).
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libyaml-0-2 libgrpc29 libprotobuf-c1 libstdc++6 \
+    && apt-get install -y --no-install-recommends libyaml-0-2 libgrpc29 libprotobuf-c1 libssl3 libstdc++6 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 10001 pspctl \
     && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

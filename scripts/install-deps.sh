@@ -12,7 +12,10 @@ set -euo pipefail
 # openssl: the TLS tests (GRPCKitTests' TLSTests, EvaluatorServiceTests' TLSServiceTests) make a throwaway CA,
 # server and client certificates with it at test time.
 # zlib1g-dev: CZlib (AuditPipeline's GzipDecoder) reads gzip-compressed audit logs (watch --audit-log X.gz).
-packages=(libyaml-dev zlib1g-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler openssl binutils)
+# libssl-dev: COpenSSL (NIOOpenSSL) serves the HTTP listener over TLS (--http-tls-cert, --webhook-tls-cert) and
+# posts --alerts-http https:// URLs with the system OpenSSL, which the gRPC core loads anyway (libgrpc-dev
+# depends on it; named here because pspctl links it directly). curl: the HTTP TLS tests' https client.
+packages=(libyaml-dev zlib1g-dev pkg-config jq time python3 python3-pip libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler openssl binutils libssl-dev curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,6 +1,8 @@
 import AuditPipeline
 import K8sAuditFields
+import NIOOpenSSL
 import RulesEngine
+import TLSCredentials
 
 /// The alert sinks beside stdout, shared by every entry point that writes alerts (embedded `watch`,
 /// `watch --evaluator`): `--alerts-file` (a copy of stdout's alert lines, through the `OutputBuffer`)
@@ -17,25 +19,60 @@ public final class AlertSinks: @unchecked Sendable {
     private let jsonFormatter = AlertFormatter(style: .json)
     private var scratch: [UInt8] = []
 
+    /// Warnings about the TLS files (an expired certificate …), to print.
+    public let warnings: [String]
+
     public struct SetupError: Error, CustomStringConvertible {
         public var description: String
     }
 
-    /// Parses the URL first, then opens the file (created 0600 when absent), so a bad flag is found
-    /// before anything is read or created.
-    public init(file: String?, httpURL: String?, httpTimeout: Duration = .seconds(10), httpQueue: Int = 10_000,
-                retry: HTTPAlertSink.RetryPolicy = HTTPAlertSink.RetryPolicy()) throws(SetupError) {
+    /// The TLS files of an `https://` `--alerts-http` URL: `--alerts-http-ca` (nil: the system's trust
+    /// store), `--alerts-http-cert` and `--alerts-http-key` (a client certificate, both or neither).
+    public struct HTTPTLSFiles: Sendable {
+        public var ca: String?
+        public var certificate: String?
+        public var key: String?
+
+        public init(ca: String? = nil, certificate: String? = nil, key: String? = nil) {
+            self.ca = ca
+            self.certificate = certificate
+            self.key = key
+        }
+
+        public var anyGiven: Bool { ca != nil || certificate != nil || key != nil }
+    }
+
+    /// Parses the URL and checks its TLS files first, then opens the file (created 0600 when absent), so a
+    /// bad flag is found before anything is read or created.
+    public init(file: String?, httpURL: String?, httpTLS: HTTPTLSFiles = HTTPTLSFiles(), httpTimeout: Duration = .seconds(10),
+                httpQueue: Int = 10_000, retry: HTTPAlertSink.RetryPolicy = HTTPAlertSink.RetryPolicy()) throws(SetupError) {
         var url: AlertURL?
         if let httpURL {
             do { url = try AlertURL(httpURL) } catch { throw SetupError(description: "\(error)") }
         }
+        var tls: OpenSSLContext?
+        var warnings: [String] = []
+        if let url, url.isTLS {
+            do {
+                let checked = try TLSMaterial.openSSLClient(ca: httpTLS.ca.map { .init("--alerts-http-ca", $0) },
+                                                            certificate: httpTLS.certificate.map { .init("--alerts-http-cert", $0) },
+                                                            key: httpTLS.key.map { .init("--alerts-http-key", $0) })
+                tls = checked.credentials
+                warnings = checked.warnings
+            } catch {
+                throw SetupError(description: error.message)
+            }
+        } else if httpTLS.anyGiven {
+            throw SetupError(description: "--alerts-http-ca, --alerts-http-cert and --alerts-http-key need an https:// --alerts-http URL")
+        }
+        self.warnings = warnings
         if let file {
             do { self.file = try AlertFile(path: file) } catch { throw SetupError(description: "\(error)") }
         } else {
             self.file = nil
         }
         self.httpTimeout = httpTimeout
-        http = url.map { HTTPAlertSink(url: $0, capacity: httpQueue, retry: retry) }
+        http = url.map { HTTPAlertSink(url: $0, tls: tls, capacity: httpQueue, retry: retry) }
     }
 
     /// The run's stop flag (SIGINT, SIGTERM): a full HTTP queue does not hold a stop up.

@@ -1,13 +1,16 @@
-/// The URL of `--alerts-http`: `http://HOST[:PORT][/PATH][?QUERY]`, HOST a name, an IPv4 address or an
-/// IPv6 literal in brackets (`http://[::1]:2801/`). `https://` is refused (not supported yet), as are
-/// credentials in the URL, an empty host, a bad port and characters a request line cannot carry.
+/// The URL of `--alerts-http`: `http[s]://HOST[:PORT][/PATH][?QUERY]`, HOST a name, an IPv4 address or an
+/// IPv6 literal in brackets (`http://[::1]:2801/`). Credentials in the URL, an empty host, a bad port and
+/// characters a request line cannot carry are refused. With `https://` the server's certificate is
+/// verified for HOST (and HOST is sent as SNI when it is a name).
 public struct AlertURL: Sendable, Equatable, CustomStringConvertible {
     /// The host to connect to (an IPv6 literal without its brackets).
     public var host: String
     public var port: Int
+    /// `https://`.
+    public var isTLS: Bool
     /// The request target: the path (at least `/`) with its query; the fragment is dropped.
     public var target: String
-    /// The `Host` header: the host as written (brackets kept) and the port when it is not 80.
+    /// The `Host` header: the host as written (brackets kept) and the port when it is not the scheme's (80, 443).
     public var hostHeader: String
     /// The URL as given (for messages).
     public var description: String
@@ -22,13 +25,12 @@ public struct AlertURL: Sendable, Equatable, CustomStringConvertible {
         }
         description = text
         guard let schemeEnd = text.range(of: "://") else {
-            throw bad("expected http://HOST[:PORT]/PATH")
+            throw bad("expected http://HOST[:PORT]/PATH or https://HOST[:PORT]/PATH")
         }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
-        if scheme == "https" {
-            throw bad("https:// is not supported yet; use http:// (for example to a falcosidekick on the same host or behind a TLS proxy)")
-        }
-        guard scheme == "http" else { throw bad("the scheme must be http://, not \(scheme)://") }
+        guard scheme == "http" || scheme == "https" else { throw bad("the scheme must be http:// or https://, not \(scheme)://") }
+        isTLS = scheme == "https"
+        let defaultPort = isTLS ? 443 : 80
         var rest = text[schemeEnd.upperBound...]
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
         for scalar in rest.unicodeScalars where scalar.value <= 0x20 || scalar.value == 0x7F || scalar.value > 0x7E {
@@ -77,9 +79,9 @@ public struct AlertURL: Sendable, Equatable, CustomStringConvertible {
             }
             self.port = port
         } else {
-            port = 80
+            port = defaultPort
         }
         let shownHost = authority.hasPrefix("[") ? "[\(host)]" : host
-        hostHeader = port == 80 ? shownHost : "\(shownHost):\(port)"
+        hostHeader = port == defaultPort ? shownHost : "\(shownHost):\(port)"
     }
 }

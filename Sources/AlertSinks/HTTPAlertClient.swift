@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOOpenSSL
 import NIOPosix
 #if canImport(Glibc)
 import Glibc
@@ -8,10 +9,15 @@ import Glibc
 /// A small HTTP/1.1 client on swift-nio for the alert sink: one keep-alive connection, one request at a
 /// time (no pipelining), used synchronously by the sink's sender thread. A connection the server closes
 /// (or says `Connection: close` on) is opened again at the next request.
+///
+/// An `https://` URL is TLS (NIOOpenSSL): the server's certificate is verified against the context's CAs
+/// for the URL's host, before the first request on each connection.
 final class HTTPAlertClient: @unchecked Sendable {
     // Invariant: `connection` is touched by the one sender thread only.
     struct Failure: Error, CustomStringConvertible {
         var description: String
+        /// Retrying will not help (a certificate refused, by either side).
+        var permanent = false
     }
 
     struct Answer {
@@ -22,11 +28,14 @@ final class HTTPAlertClient: @unchecked Sendable {
     let userAgent: String
     let connectTimeout: TimeAmount
     let requestTimeout: TimeAmount
+    private let tls: OpenSSLContext?
     private let group: MultiThreadedEventLoopGroup
     private var connection: (channel: any Channel, handler: ResponseHandler)?
 
-    init(url: AlertURL, userAgent: String, connectTimeout: Duration = .seconds(2), requestTimeout: Duration = .seconds(5)) {
+    init(url: AlertURL, userAgent: String, tls: OpenSSLContext? = nil, connectTimeout: Duration = .seconds(2),
+         requestTimeout: Duration = .seconds(5)) {
         self.url = url
+        self.tls = tls
         self.userAgent = userAgent
         self.connectTimeout = .nanoseconds(Self.nanoseconds(connectTimeout))
         self.requestTimeout = .nanoseconds(Self.nanoseconds(requestTimeout))
@@ -69,6 +78,10 @@ final class HTTPAlertClient: @unchecked Sendable {
             return Answer(status: response.status)
         } catch {
             drop()
+            // A client certificate the server refuses shows only now in TLS 1.3 (its alert follows the handshake).
+            if let tls = error as? TLSError {
+                throw Failure(description: "TLS with \(url.hostHeader) failed: \(tls.description)", permanent: tls.kind == .certificate)
+            }
             throw Failure(description: Self.describe(error))
         }
     }
@@ -86,21 +99,50 @@ final class HTTPAlertClient: @unchecked Sendable {
 
     private func connect() throws(Failure) -> (channel: any Channel, handler: ResponseHandler) {
         let handler = ResponseHandler()
-        let bootstrap = ClientBootstrap(group: group)
+        let loop = group.next()
+        let tls = url.isTLS ? tls : nil
+        let handshake = tls.map { _ in loop.makePromise(of: TLSHandshakeCompleted.self) }
+        let serverName = url.host
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            OpenSSLHandler(context: tls, serverName: serverName, handshakePromise: handshake))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
+        let channel: any Channel
         do {
-            let channel = try bootstrap.connect(host: url.host, port: url.port).wait()
-            return (channel, handler)
+            channel = try bootstrap.connect(host: url.host, port: url.port).wait()
         } catch {
+            handshake?.fail(ChannelError.ioOnClosedChannel)
             throw Failure(description: "cannot connect to \(url.hostHeader): \(Self.describe(error))")
         }
+        if let handshake {
+            let limit = connectTimeout
+            let timer = loop.scheduleTask(in: limit) {
+                handshake.fail(TLSError(description: "no TLS handshake within \(limit.nanoseconds / 1_000_000) ms", kind: .timeout))
+                channel.close(promise: nil)
+            }
+            defer { timer.cancel() }
+            do {
+                _ = try handshake.futureResult.wait()
+            } catch {
+                channel.close(promise: nil)
+                let tlsError = error as? TLSError
+                var text = "TLS with \(url.hostHeader) failed: \(tlsError?.description ?? Self.describe(error))"
+                if tlsError?.description.hasPrefix("the server's certificate") == true {
+                    text += " (--alerts-http-ca names the CA to trust)"
+                }
+                throw Failure(description: text, permanent: tlsError?.kind == .certificate)
+            }
+        }
+        return (channel, handler)
     }
 
     private static func describe(_ error: any Error) -> String {

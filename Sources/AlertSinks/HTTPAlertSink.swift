@@ -1,5 +1,6 @@
 import AuditPipeline
 import Foundation
+import NIOOpenSSL
 
 /// `--alerts-http`: each alert's Falco JSON line POSTed to a URL, one request per alert, as Falco's
 /// `http_output` sends them to falcosidekick (`Content-Type: application/json`, the line without its
@@ -8,7 +9,7 @@ import Foundation
 /// Reading never waits on the network but for back-pressure: alerts go into a bounded in-memory queue
 /// that one sender thread empties in order. A full queue makes `send` wait (no alert is dropped).
 /// Connection errors, timeouts, 5xx, 408 and 429 are retried with exponential back-off
-/// (`RetryPolicy`); other answers outside 2xx are not. An alert that could not be delivered is
+/// (`RetryPolicy`); other answers outside 2xx are not, nor is a TLS certificate refused by either side. An alert that could not be delivered is
 /// counted, with the last reason, for the report at the end.
 public final class HTTPAlertSink: @unchecked Sendable {
     // Invariant: `queue`, `closed`, `abandoned`, `senderDone` and the counts are touched under
@@ -53,13 +54,14 @@ public final class HTTPAlertSink: @unchecked Sendable {
     private var senderDone = false
     private var report = Report()
 
-    public init(url: AlertURL, capacity: Int = 10_000, capacityBytes: Int = 32 << 20, retry: RetryPolicy = RetryPolicy(),
-                userAgent: String = "falcosecurity/falco") {
+    /// `tls`: the client context of an `https://` URL (nil: the system's trust store).
+    public init(url: AlertURL, tls: OpenSSLContext? = nil, capacity: Int = 10_000, capacityBytes: Int = 32 << 20,
+                retry: RetryPolicy = RetryPolicy(), userAgent: String = "falcosecurity/falco") {
         self.url = url
         self.capacity = max(1, capacity)
         self.capacityBytes = max(1, capacityBytes)
         self.retry = retry
-        client = HTTPAlertClient(url: url, userAgent: userAgent)
+        client = HTTPAlertClient(url: url, userAgent: userAgent, tls: tls)
         let thread = Thread { [self] in senderLoop() }
         thread.name = "alerts-http"
         thread.start()
@@ -176,7 +178,7 @@ public final class HTTPAlertSink: @unchecked Sendable {
                 retryable = code >= 500 || code == 408 || code == 429
             } catch {
                 last = "\(error)"
-                retryable = true
+                retryable = !error.permanent
             }
             condition.lock()
             report.lastTryFailure = last

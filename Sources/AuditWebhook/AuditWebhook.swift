@@ -23,7 +23,9 @@ public protocol WebhookMetricsSink: Sendable {
 /// in arrival order and writes their alerts through `WebhookAlertWriter`.
 ///
 /// Answers: 200 when queued (or when the list is empty); 400 with a short reason when the body is not
-/// JSON or not audit events; 401 when a bearer token is required and missing or wrong; 503 with
+/// JSON or not audit events; 403 when the listener has a TLS client CA and the client presented no
+/// certificate (one the CA did not sign fails the TLS handshake before any request); 401 when a bearer
+/// token is required and missing or wrong (with both, the certificate is checked first); 503 with
 /// `Retry-After: 1` when the queue is full or shutting down (the API server's batch backend retries).
 /// The router answers 405 to other methods and 413 to bodies over `maxBodyBytes`.
 public final class AuditWebhook: Sendable {
@@ -73,6 +75,9 @@ public final class AuditWebhook: Sendable {
     public func finish() { queue.finish() }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if request.clientCertificate == .absent {
+            return .text(403, "forbidden: a client certificate signed by the listener's client CA is required")
+        }
         if let token {
             guard let presented = Self.bearerToken(request.header("Authorization")), Self.same(presented, token) else {
                 var response = HTTPResponse.text(401, "unauthorized: a valid bearer token is required")

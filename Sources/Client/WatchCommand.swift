@@ -35,8 +35,12 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log --follow --from end
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit-2024-05-14T10-00-00.000.log.gz
           pspctl watch --rules k8s_audit_rules.yaml --listen-webhook 127.0.0.1:9765 --output json
+          pspctl watch --rules k8s_audit_rules.yaml --listen-webhook 0.0.0.0:9765 --webhook-tls-cert tls.crt \\
+            --webhook-tls-key tls.key --webhook-tls-client-ca apiserver-client-ca.pem
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-file alerts.log
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-http http://falcosidekick:2801/
+          pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-http https://falcosidekick.example:2801/ \\
+            --alerts-http-ca private-ca.pem
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
             --tls-ca ca.pem --tls-cert client.pem --tls-key client.key
@@ -73,14 +77,20 @@ struct WatchCommand: ParsableCommand {
         200 at once (400 when it is not audit events, 413 over --webhook-max-body-bytes, 401 without the \
         bearer token of --webhook-token-file, 503 when the queue is full: the API server retries), and its \
         alerts are printed in arrival order. SIGINT or SIGTERM stops listening, evaluates what was \
-        accepted, prints the summary and exits 0.
+        accepted, prints the summary and exits 0. With --webhook-tls-cert and --webhook-tls-key it serves \
+        https (TLS 1.2 or later, the system OpenSSL); with --webhook-tls-client-ca too, a request without \
+        a client certificate is answered 403 (checked before the bearer token), and a client certificate \
+        that CA did not sign fails the TLS handshake.
         Alert sinks, beside stdout: --alerts-file appends every alert line as stdout gets it (created \
         0600 if absent, fsync'd at exit). --alerts-http POSTs each alert's JSON line (the --output json \
-        line, whatever --output is; it says the alert's source) to an http:// URL, one request per alert \
+        line, whatever --output is; it says the alert's source) to an http:// or https:// URL, one request per alert \
         as Falco's http_output does for falcosidekick, from a bounded queue (reading waits only when it is \
         full); connection errors, timeouts, 5xx, 408 and 429 are retried with back-off (6 tries). At exit \
         pspctl waits up to --alerts-http-timeout seconds for the queue to drain; alerts not delivered are \
-        counted on stderr ("N alerts were not delivered to URL: WHY") and the exit status is 2. With a \
+        counted on stderr ("N alerts were not delivered to URL: WHY") and the exit status is 2. An https:// \
+        URL's server certificate is verified for the URL's host (sent as SNI too) against the system's trust \
+        store, or only against --alerts-http-ca; a certificate that does not verify is not retried. \
+        --alerts-http-cert and --alerts-http-key present a client certificate. With a \
         sink, SIGINT and SIGTERM stop a run cleanly, as they stop a followed one (but for --audit-log - \
         without --follow).
         """)
@@ -100,6 +110,9 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup(title: "Audit webhook (with --listen-webhook)")
     var webhook: WebhookOptions
+
+    @OptionGroup(title: "TLS on the audit webhook (with --listen-webhook)")
+    var webhookTLS: WebhookTLSOptions
 
     @Option(help: ArgumentHelp("Alert format: text (Falco's line) or json (Falco's json_output).", valueName: "format"))
     var output: AlertFormatter.Style = .text
@@ -154,7 +167,7 @@ struct WatchCommand: ParsableCommand {
     var alertsFile: String?
 
     @Option(name: .customLong("alerts-http"),
-            help: ArgumentHelp("Also POST each alert's Falco JSON line to this http:// URL (falcosidekick's, as Falco's http_output), whatever --output is; retried, and undelivered alerts reported (exit status 2).", valueName: "url"))
+            help: ArgumentHelp("Also POST each alert's Falco JSON line to this http:// or https:// URL (falcosidekick's, as Falco's http_output), whatever --output is; retried, and undelivered alerts reported (exit status 2).", valueName: "url"))
     var alertsHTTP: String?
 
     @Option(name: .customLong("alerts-http-timeout"),
@@ -164,6 +177,9 @@ struct WatchCommand: ParsableCommand {
     /// How many alerts --alerts-http's queue holds before reading waits (tests make it small).
     @Option(name: .customLong("alerts-http-queue"), help: .hidden)
     var alertsHTTPQueue: Int = 10_000
+
+    @OptionGroup(title: "TLS for --alerts-http https://")
+    var alertsHTTPTLS: AlertsHTTPTLSOptions
 
     @OptionGroup(title: "TLS (with --evaluator)")
     var tls: RemoteTLSOptions
@@ -186,7 +202,7 @@ struct WatchCommand: ParsableCommand {
             }
         } else {
             guard auditLog != nil else { throw ValidationError("give --audit-log PATH (or - for standard input), or --listen-webhook HOST:PORT") }
-            if webhook.anyGiven { throw ValidationError("the --webhook-… options need --listen-webhook") }
+            if webhook.anyGiven || webhookTLS.anyGiven { throw ValidationError("the --webhook-… options need --listen-webhook") }
         }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
         if evaluators.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
@@ -213,6 +229,9 @@ struct WatchCommand: ParsableCommand {
         }
         if alertsHTTP == nil && alertsHTTPTimeout != 10 {
             throw ValidationError("--alerts-http-timeout needs --alerts-http")
+        }
+        if alertsHTTP == nil && alertsHTTPTLS.files.anyGiven {
+            throw ValidationError("--alerts-http-ca, --alerts-http-cert and --alerts-http-key need --alerts-http")
         }
         if let p = minPriority, Priority(spelling: p) == nil {
             throw ValidationError("unknown priority \"\(p)\": must be one of emergency, alert, critical, error, warning, notice, informational, debug")
@@ -270,9 +289,11 @@ extension WatchCommand {
     func openAlertSinks() throws -> AlertSinks? {
         guard hasAlertSinks else { return nil }
         do {
-            return try AlertSinks(file: alertsFile, httpURL: alertsHTTP,
-                                  httpTimeout: .milliseconds(Int64((alertsHTTPTimeout * 1000).rounded())),
-                                  httpQueue: alertsHTTPQueue)
+            let sinks = try AlertSinks(file: alertsFile, httpURL: alertsHTTP, httpTLS: alertsHTTPTLS.files,
+                                       httpTimeout: .milliseconds(Int64((alertsHTTPTimeout * 1000).rounded())),
+                                       httpQueue: alertsHTTPQueue)
+            if !quiet { for warning in sinks.warnings { printError("\(WatchMessages.prefix)warning: \(warning)\n") } }
+            return sinks
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }

@@ -18,8 +18,13 @@ struct WebhookWatch {
     /// listener cannot start or an alert did not reach a sink.
     func run() -> Int32 {
         let configuration: AuditWebhook.Configuration
+        var listener = HTTPServer.Configuration(address: address)!  // `validate` checked the address.
         do {
             configuration = try command.webhook.configuration()
+            if let tls = try command.webhookTLS.context() {
+                listener.tls = tls.credentials
+                if !command.quiet { for warning in tls.warnings { printError("pspctl watch: warning: \(warning)\n") } }
+            }
         } catch {
             printError("pspctl watch: \(error)\n")
             return 2
@@ -36,8 +41,7 @@ struct WebhookWatch {
         sinks?.stopWaiting(on: stop)
         let server: HTTPServer
         do {
-            // `validate` checked the address.
-            server = try HTTPServer(configuration: HTTPServer.Configuration(address: address)!, router: router)
+            server = try HTTPServer(configuration: listener, router: router)
         } catch {
             printError("pspctl watch: \(error)\n")
             webhook.finish()
@@ -45,7 +49,7 @@ struct WebhookWatch {
             return 2
         }
         if !command.quiet {
-            printError("pspctl watch: listening for audit webhook requests on http://\(Self.bound(address, port: server.port))\(AuditWebhook.path)\n")
+            printError("pspctl watch: listening for audit webhook requests on \(listener.tls == nil ? "http" : "https")://\(Self.bound(address, port: server.port))\(AuditWebhook.path)\n")
         }
         while !stop.isSet { usleep(50_000) }
         try? blocking { await server.shutdown() }

@@ -33,7 +33,9 @@ struct ConverterServiceCommand: ServiceCommand {
         A TLS file that cannot be used (missing, not PEM, a key that does not match its certificate) is exit 2.
 
         With --http-listen HOST:PORT, an HTTP listener serves Prometheus metrics at /metrics (pspctl_…), \
-        liveness at /healthz and readiness at /readyz (503 from the start of shutdown).
+        liveness at /healthz and readiness at /readyz (503 from the start of shutdown). --http-tls-cert and \
+        --http-tls-key serve it over https (TLS 1.2 or later); --http-tls-client-ca asks clients for a \
+        certificate (one that CA did not sign fails the handshake; none is allowed on these paths).
 
         Examples:
           ConverterService
@@ -41,6 +43,7 @@ struct ConverterServiceCommand: ServiceCommand {
           ConverterService --convert-deadline 10 --max-concurrent-streams 16
           ConverterService --listen 0.0.0.0:50051 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           ConverterService --http-listen 0.0.0.0:9091          # then: curl 127.0.0.1:9091/metrics
+          ConverterService --http-listen 0.0.0.0:9091 --http-tls-cert server.pem --http-tls-key server.key
           pspctl convert --psp-path psp.yaml --rules-path rules.yaml --converter 127.0.0.1:50051
         """)
 

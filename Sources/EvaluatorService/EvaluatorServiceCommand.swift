@@ -52,6 +52,12 @@ struct EvaluatorServiceCommand: ServiceCommand {
         bearer token (--webhook-token-file) 401. On SIGTERM every accepted request is evaluated before exit. \
         Without --webhook-rules, POST /k8s-audit answers 404.
 
+        HTTP TLS: --http-tls-cert and --http-tls-key serve the whole HTTP listener over https (TLS 1.2 or \
+        later, the system OpenSSL). With --http-tls-client-ca too, clients are asked for a certificate: \
+        one that CA did not sign fails the TLS handshake; a request without one is answered 403 on \
+        /k8s-audit (checked before the bearer token), while /metrics, /healthz and /readyz still answer \
+        (kubelet probes with scheme: HTTPS present none).
+
         Examples:
           EvaluatorService                                   # 127.0.0.1:50052
           EvaluatorService --listen 0.0.0.0:50052 --max-rule-sets 32
@@ -60,6 +66,8 @@ struct EvaluatorServiceCommand: ServiceCommand {
           EvaluatorService --listen 0.0.0.0:50052 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           EvaluatorService --http-listen 0.0.0.0:9092         # then: curl 127.0.0.1:9092/metrics
           EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml --webhook-token-file token
+          EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml \\
+            --http-tls-cert server.pem --http-tls-key server.key --http-tls-client-ca apiserver-ca.pem
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator evaluator.example:50052 \\
             --tls-ca ca.pem --tls-cert client.pem --tls-key client.key

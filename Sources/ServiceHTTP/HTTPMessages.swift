@@ -9,14 +9,28 @@ public struct HTTPRequest: Sendable {
     public var query: String?
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// What the connection's TLS handshake established about a client certificate.
+    public var clientCertificate: ClientCertificate
+
+    /// A request's client certificate, as its connection's TLS handshake left it.
+    public enum ClientCertificate: Sendable, Equatable {
+        /// Plain HTTP, or TLS without a client CA: none was asked for.
+        case notRequested
+        /// The listener has a client CA and the client presented no certificate (or none that verified).
+        case absent
+        /// The client presented a certificate its client CA signed. (One the CA did not sign fails the
+        /// handshake: such a client never gets to send a request.)
+        case verified
+    }
 
     public init(method: String, path: String, query: String? = nil, headers: [(name: String, value: String)] = [],
-                body: [UInt8] = []) {
+                body: [UInt8] = [], clientCertificate: ClientCertificate = .notRequested) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        self.clientCertificate = clientCertificate
     }
 
     /// The first value of a header, its name compared without regard to case.

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOOpenSSL
 import NIOPosix
 import Synchronization
 
@@ -14,6 +15,12 @@ import Synchronization
 /// - Connections: at most `maxConnections` at once; more are closed as they arrive.
 ///
 /// Memory is therefore bounded by about `maxConnections` × (`maxHeaderBytes` + the largest body limit).
+///
+/// With `tls` (a server `OpenSSLContext`), every connection is TLS (1.2 or later) first; the request
+/// deadline covers the handshake too. A client that is not TLS, fails the handshake or presents a
+/// certificate the client CA did not sign is disconnected (a plain HTTP request gets a plain 400 first).
+/// Each request says whether its connection presented a verified client certificate
+/// (`HTTPRequest.clientCertificate`); routes decide what that means (the audit webhook answers 403).
 public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
@@ -23,9 +30,12 @@ public final class HTTPServer: Sendable {
         public var maxHeaderCount: Int
         public var requestTimeout: Duration
         public var maxConnections: Int
+        /// Serve TLS with this server context (nil: plain HTTP).
+        public var tls: OpenSSLContext?
 
         public init(host: String, port: Int, maxHeaderBytes: Int = 16 << 10, maxHeaderCount: Int = 100,
-                    requestTimeout: Duration = .seconds(10), maxConnections: Int = 128) {
+                    requestTimeout: Duration = .seconds(10), maxConnections: Int = 128, tls: OpenSSLContext? = nil) {
+            self.tls = tls
             self.host = host
             self.port = port
             self.maxHeaderBytes = maxHeaderBytes
@@ -58,11 +68,15 @@ public final class HTTPServer: Sendable {
     public init(configuration: Configuration, router: HTTPRouter) throws(StartError) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let connections = ConnectionCount(limit: max(1, configuration.maxConnections))
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderListSize = configuration.maxHeaderBytes
-        decoderLimits.maxHeaderFieldSize = configuration.maxHeaderBytes
-        decoderLimits.maxHeaderFieldCount = configuration.maxHeaderCount
+        let decoderLimits = {
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderListSize = configuration.maxHeaderBytes
+            limits.maxHeaderFieldSize = configuration.maxHeaderBytes
+            limits.maxHeaderFieldCount = configuration.maxHeaderCount
+            return limits
+        }()
         let timeout = TimeAmount.nanoseconds(Self.nanoseconds(configuration.requestTimeout))
+        let tls = configuration.tls
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 128)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -71,10 +85,15 @@ public final class HTTPServer: Sendable {
                 guard connections.open() else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in connections.closed() }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: true,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(router: router, timeout: timeout))
+                    // Fail closed: a connection of a listener that asks for client certificates counts as
+                    // having none until its handshake says otherwise.
+                    let certificate: HTTPRequest.ClientCertificate = tls?.requestsClientCertificate == true ? .absent : .notRequested
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPConnectionHandler(router: router, timeout: timeout, clientCertificate: certificate))
                 }
             }
         do {
@@ -141,9 +160,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let timeout: TimeAmount
     private var state = State.waiting
     private var deadline: Scheduled<Void>?
+    /// Set by the TLS handshake's event (before any request).
+    private var clientCertificate: HTTPRequest.ClientCertificate
 
-    init(router: HTTPRouter, timeout: TimeAmount) {
+    init(router: HTTPRouter, timeout: TimeAmount, clientCertificate: HTTPRequest.ClientCertificate = .notRequested) {
         self.router = router
+        self.clientCertificate = clientCertificate
         self.timeout = timeout
     }
 
@@ -195,7 +217,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func run(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ route: HTTPRouter.Route, _ body: [UInt8]) {
         let (path, query) = Self.split(head.uri)
         let request = HTTPRequest(method: head.method.rawValue, path: path, query: query,
-                                  headers: head.headers.map { (name: $0.name, value: $0.value) }, body: body)
+                                  headers: head.headers.map { (name: $0.name, value: $0.value) }, body: body,
+                                  clientCertificate: clientCertificate)
         let handler = route.handler
         let promise = context.eventLoop.makePromise(of: HTTPResponse.self)
         promise.completeWithTask { await handler(request) }
@@ -248,6 +271,17 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         deadline?.cancel()
         let channel = context.channel
         deadline = context.eventLoop.scheduleTask(in: delay) { channel.close(promise: nil) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let handshake = event as? TLSHandshakeCompleted {
+            switch handshake.peerCertificate {
+            case .notRequested: clientCertificate = .notRequested
+            case .absent, .unverified: clientCertificate = .absent
+            case .verified: clientCertificate = .verified
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// A request NIO could not parse (headers over the limits, not HTTP …) was answered 400 by NIO's error

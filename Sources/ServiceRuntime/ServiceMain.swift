@@ -20,7 +20,9 @@ import ServiceMetrics
 ///    `--listen 127.0.0.1:0` works; without TLS on a non-loopback address, a warning that traffic is
 ///    unencrypted; with `--http-listen`, binds the HTTP listener (`ServiceEndpoints`: metrics, probes)
 ///    with the command's own routes (`addHTTPRoutes`: the audit webhook) before the gRPC server starts
-///    and logs `http listening on HOST:PORT` after the gRPC line;
+///    (over TLS with `--http-tls-cert`/`--http-tls-key`/`--http-tls-client-ca`, their files checked as
+///    the gRPC ones are: exit 2) and logs `http listening on HOST:PORT` (`http_tls=off|tls|mtls`) after
+///    the gRPC line;
 /// 4. waits for SIGINT or SIGTERM (a DispatchSource; the signals' default action is turned off first,
 ///    so one that arrives during start-up is kept, not fatal);
 /// 5. then sets every status NOT_SERVING (`/readyz` answers 503 from then on) and ends health watches at
@@ -92,8 +94,17 @@ public enum ServiceMain {
         var http: HTTPServer?
         var httpDrain: (@Sendable () -> Void)?
         if let httpListen = command.service.httpListen {
-            guard let configuration = HTTPServer.Configuration(address: httpListen) else {
+            guard var configuration = HTTPServer.Configuration(address: httpListen) else {
                 logger.error("--http-listen must be HOST:PORT, not \(httpListen)")
+                return 2
+            }
+            do {
+                if let tls = try command.service.httpTLS.context() {
+                    configuration.tls = tls.credentials
+                    for warning in tls.warnings { logger.warning("\(warning)") }
+                }
+            } catch {
+                logger.error("cannot use the HTTP TLS files", metadata: ["error": "\(error.message)"])
                 return 2
             }
             var router = ServiceEndpoints.router(metrics: metrics, health: health)
@@ -125,7 +136,8 @@ public enum ServiceMain {
         }
         if let http, let httpListen = command.service.httpListen {
             let httpAddress = boundAddress(httpListen, port: http.port)
-            logger.info("http listening on \(httpAddress)", metadata: ["http_address": "\(httpAddress)"])
+            logger.info("http listening on \(httpAddress)", metadata: ["http_address": "\(httpAddress)",
+                                                                  "http_tls": "\(command.service.httpTLS.mode)"])
         }
 
         let signal = signals.wait()

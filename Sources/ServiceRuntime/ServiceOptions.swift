@@ -35,6 +35,10 @@ public struct ServiceOptions: ParsableArguments, Sendable {
                                valueName: "host:port"))
     public var httpListen: String?
 
+    /// `--http-tls-cert`, `--http-tls-key`, `--http-tls-client-ca` (HTTPTLSOptions.swift).
+    @OptionGroup(title: "TLS on the HTTP listener")
+    public var httpTLS: HTTPTLSOptions
+
     public init() {}
 
     /// The shutdown grace in seconds (default 10).
@@ -52,6 +56,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         }
         if let listen { try Self.checkAddress(listen) }
         if let httpListen { try Self.checkAddress(httpListen, option: "--http-listen") }
+        if httpTLS.anyGiven, httpListen == nil {
+            throw ValidationError("--http-tls-cert, --http-tls-key and --http-tls-client-ca need --http-listen (the HTTP listener they secure)")
+        }
     }
 
     /// The parsed log level (`validate` has checked it).

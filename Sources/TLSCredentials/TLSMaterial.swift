@@ -110,9 +110,10 @@ public enum TLSMaterial {
 
     static let keyLabels: Set = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]
 
-    static func privateKey(_ file: PEMFile) throws(TLSFileError) -> Key {
+    /// `user`: who needs the key unencrypted, as the message says (gRPC, or pspctl's HTTP TLS).
+    static func privateKey(_ file: PEMFile, user: String = "gRPC") throws(TLSFileError) -> Key {
         if file.blocks.contains(where: { $0.label == "ENCRYPTED PRIVATE KEY" || $0.isEncrypted }) {
-            throw TLSFileError("\(file.name): the private key is encrypted; gRPC needs it unencrypted (`openssl pkey -in KEY -out KEY.plain`, then keep that file private)")
+            throw TLSFileError("\(file.name): the private key is encrypted; \(user) needs it unencrypted (`openssl pkey -in KEY -out KEY.plain`, then keep that file private)")
         }
         let keys = file.blocks.filter { keyLabels.contains($0.label) }
         guard let block = keys.first else {

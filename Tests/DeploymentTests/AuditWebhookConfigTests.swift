@@ -38,6 +38,34 @@ final class AuditWebhookConfigTests: XCTestCase {
         XCTAssertNotNil(users.first { $0["name"]?.scalarText == user }?["user"]?["token"]?.scalarText)
     }
 
+    /// The https form: the same cluster over TLS, the CA that signed the evaluator's certificate, and the
+    /// API server's client certificate and key (checked by --http-tls-client-ca).
+    func testTheTLSWebhookKubeconfigUsesHTTPSWithACAAndAClientCertificate() throws {
+        let config = try document("audit-webhook-kubeconfig-tls.yaml")
+        XCTAssertEqual(config["kind"]?.scalarText, "Config")
+        let clusters = try XCTUnwrap(config["clusters"]?.sequenceItems)
+        XCTAssertEqual(clusters.count, 1)
+        let cluster = try XCTUnwrap(clusters[0]["cluster"])
+        let url = try XCTUnwrap(URL(string: try XCTUnwrap(cluster["server"]?.scalarText)))
+        XCTAssertEqual(url.scheme, "https")
+        XCTAssertEqual(url.path, "/k8s-audit")
+        let evaluator = try XCTUnwrap(Deployment.services.first { $0.product == "EvaluatorService" })
+        XCTAssertEqual(url.port, evaluator.httpPort)
+        XCTAssertNotNil(cluster["certificate-authority"]?.scalarText)
+        let current = try XCTUnwrap(config["current-context"]?.scalarText)
+        let context = try XCTUnwrap(config["contexts"]?.sequenceItems?.first { $0["name"]?.scalarText == current })
+        XCTAssertEqual(context["context"]?["cluster"]?.scalarText, clusters[0]["name"]?.scalarText)
+        let userName = try XCTUnwrap(context["context"]?["user"]?.scalarText)
+        let user = try XCTUnwrap(config["users"]?.sequenceItems?.first { $0["name"]?.scalarText == userName }?["user"])
+        XCTAssertNotNil(user["client-certificate"]?.scalarText)
+        XCTAssertNotNil(user["client-key"]?.scalarText)
+        // The comment says how the evaluator must run.
+        let text = try String(contentsOf: directory.appendingPathComponent("audit-webhook-kubeconfig-tls.yaml"), encoding: .utf8)
+        for flag in ["--http-tls-cert", "--http-tls-key", "--http-tls-client-ca", "--webhook-rules", "--http-listen"] {
+            XCTAssertTrue(text.contains(flag), flag)
+        }
+    }
+
     func testTheAuditPolicyLogsPodsWithTheirObjects() throws {
         let policy = try document("audit-policy.yaml")
         XCTAssertEqual(policy["apiVersion"]?.scalarText, "audit.k8s.io/v1")

@@ -9,6 +9,8 @@ public final class AlertReceiver: @unchecked Sendable {
     /// `127.0.0.1`, or `::1`.
     public let host: String
     public private(set) var port = 0
+    /// https with these PEM files (the receiver's certificate and key, and a client CA it requires).
+    public let tls: (certificate: String, key: String, clientCA: String?)?
     private var process: Process?
 
     public struct StartFailure: Error, CustomStringConvertible {
@@ -17,16 +19,17 @@ public final class AlertReceiver: @unchecked Sendable {
 
     public static let script = Pspctl.packageRoot.appendingPathComponent("Tests/CLITests/python/alert_receiver.py")
 
-    public init(status: Int = 200, host: String = "127.0.0.1") throws {
+    public init(status: Int = 200, host: String = "127.0.0.1", tls: (certificate: String, key: String, clientCA: String?)? = nil) throws {
         directory = try ScratchDirectory.make()
         self.status = status
         self.host = host
+        self.tls = tls
         try start(port: 0)
     }
 
-    /// `http://127.0.0.1:PORT/PATH`.
-    public func url(path: String = "/") -> String {
-        "http://\(host.contains(":") ? "[\(host)]" : host):\(port)\(path)"
+    /// `http://127.0.0.1:PORT/PATH` (https with `tls`); `host` instead of the address when given.
+    public func url(path: String = "/", host name: String? = nil) -> String {
+        "\(tls == nil ? "http" : "https")://\(name ?? (host.contains(":") ? "[\(host)]" : host)):\(port)\(path)"
     }
 
     private var bodiesPath: String { directory.appendingPathComponent("bodies").path }
@@ -37,6 +40,10 @@ public final class AlertReceiver: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script.path, "--host", host, "--port", String(port), "--status", String(status),
                              "--bodies", bodiesPath, "--requests", requestsPath]
+        if let tls {
+            process.arguments! += ["--tls-cert", tls.certificate, "--tls-key", tls.key]
+            if let clientCA = tls.clientCA { process.arguments! += ["--tls-client-ca", clientCA] }
+        }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -83,7 +90,8 @@ public final class AlertReceiver: @unchecked Sendable {
             .dropLast().map(String.init)
     }
 
-    /// Every request's method, path and headers (`method`, `path`, `content_type`, `user_agent`, `host`).
+    /// Every request's method, path and headers (`method`, `path`, `content_type`, `user_agent`, `host`),
+    /// and over https the name the client sent (`sni`, null without one).
     public var requests: [[String: Any]] {
         guard let data = FileManager.default.contents(atPath: requestsPath) else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {

@@ -4,11 +4,14 @@
 Answers every POST with --status (200 by default), HTTP/1.1 keep-alive. Appends each request body,
 byte for byte, plus a newline, to --bodies, and one JSON line per request (method, path, headers) to
 --requests, flushed at once. Prints "listening on 127.0.0.1:PORT" on stderr when ready (--port 0
-picks a free port; a restarted receiver is given the port of the one before).
+picks a free port; a restarted receiver is given the port of the one before). With --tls-cert and
+--tls-key it serves https (Python's ssl module, an implementation independent of pspctl's); with
+--tls-client-ca too, it requires a client certificate that CA signed.
 """
 import argparse
 import json
 import socket
+import ssl
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -20,6 +23,9 @@ def main():
     parser.add_argument("--status", type=int, default=200)
     parser.add_argument("--bodies", required=True)
     parser.add_argument("--requests", required=True)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--tls-client-ca")
     args = parser.parse_args()
     bodies = open(args.bodies, "ab")
     requests = open(args.requests, "a", encoding="utf-8")
@@ -41,6 +47,7 @@ def main():
                 "user_agent": self.headers.get("User-Agent"),
                 "host": self.headers.get("Host"),
                 "length": length,
+                "sni": getattr(self.connection, "sni", None),
             }) + "\n")
             requests.flush()
             answer = b"{}" if args.status < 300 else b"error"
@@ -57,6 +64,19 @@ def main():
         address_family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
 
     server = Server((args.host, args.port), Handler)
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        # Records the name a client sent (SNI) on its connection, for the requests' "sni".
+        def remember_sni(connection, name, _context):
+            connection.sni = name
+
+        context.sni_callback = remember_sni
+        if args.tls_client_ca:
+            context.load_verify_locations(args.tls_client_ca)
+            context.verify_mode = ssl.CERT_REQUIRED
+        # A failed handshake is an OSError in accept(), which the server ignores (no request).
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"listening on {args.host}:{server.server_address[1]}", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
