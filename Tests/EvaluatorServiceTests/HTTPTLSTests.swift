@@ -184,7 +184,7 @@ final class HTTPTLSTests: XCTestCase {
     func testEmbeddedWatchWebhookOverMutualTLS() throws {
         try Inputs.requireFalcoRules()
         let events = try events()
-        let watch = try RunningPspctl(["watch", "--rules", Inputs.k8sAuditRules, "--listen-webhook", "127.0.0.1:0",
+        let watch = try RunningProcess(["watch", "--rules", Inputs.k8sAuditRules, "--listen-webhook", "127.0.0.1:0",
                                        "--output", "json", "--webhook-tls-cert", pki.path("server.pem"),
                                        "--webhook-tls-key", pki.path("server.key"), "--webhook-tls-client-ca", pki.path("ca.pem")])
         defer { _ = watch.stop(with: SIGKILL) }
