@@ -1,6 +1,7 @@
 import AuditPipeline
 import K8sAuditFields
 import RulesEngine
+import SyscallFields
 
 /// The alert sinks beside stdout, shared by every entry point that writes alerts (embedded `watch`,
 /// `watch --evaluator`): `--alerts-file` (a copy of stdout's alert lines, through the `OutputBuffer`)
@@ -56,6 +57,19 @@ public final class AlertSinks: @unchecked Sendable {
         } else {
             scratch.removeAll(keepingCapacity: true)
             jsonFormatter.write(rule, context, to: &scratch)
+            http.send(scratch)
+        }
+    }
+
+    /// `alertWritten` for a syscall alert on a sensor event.
+    public func alertWritten(_ out: borrowing OutputBuffer, from start: Int, style: AlertFormatter.Style,
+                             _ rule: borrowing CompiledRule, _ event: SensorEvent) {
+        guard let http else { return }
+        if style == .json {
+            http.send(out.withBytes(from: start) { Array($0.prefix(max(0, $0.count - 1))) })
+        } else {
+            scratch.removeAll(keepingCapacity: true)
+            jsonFormatter.write(rule, event, to: &scratch)
             http.send(scratch)
         }
     }

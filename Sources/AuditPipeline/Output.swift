@@ -1,6 +1,7 @@
 import Foundation
 import K8sAuditFields
 import RulesEngine
+import SyscallFields
 
 /// A write buffer over a file descriptor (alerts can be many; one write per chunk, not per alert).
 public struct OutputBuffer {
@@ -31,6 +32,12 @@ public struct OutputBuffer {
     /// One alert line (with its newline), rendered straight into the buffer (flushed by `flushIfFull`).
     public mutating func writeAlert(_ formatter: AlertFormatter, _ rule: borrowing CompiledRule, _ context: K8sEventContext) {
         formatter.write(rule, context, to: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// One syscall alert line (with its newline).
+    public mutating func writeAlert(_ formatter: AlertFormatter, _ rule: borrowing CompiledRule, _ event: SensorEvent) {
+        formatter.write(rule, event, to: &buffer)
         buffer.append(UInt8(ascii: "\n"))
     }
 

@@ -12,6 +12,10 @@ struct EmbeddedWatch {
     let keepGoing: Bool
     /// `--alerts-file`, `--alerts-http`.
     let sinks: AlertSinks?
+    /// Audit events or sensor events.
+    let source: WatchMessages.Source
+    /// The sensor-event run's item count and start time (`evt.num`, `evt.reltime`).
+    private var sensorRun = SensorRun()
 
     private(set) var counts: PipelineCounts
     /// The log could not be read to its end (exit status 2).
@@ -20,8 +24,10 @@ struct EmbeddedWatch {
     private var progress: ProgressLine?
 
     /// `showProgress`: keep a live count on stderr (only worth it, and only done, on a terminal).
-    init(evaluator: ItemEvaluator, formatter: AlertFormatter, keepGoing: Bool, showProgress: Bool, sinks: AlertSinks? = nil) {
+    init(evaluator: ItemEvaluator, formatter: AlertFormatter, keepGoing: Bool, showProgress: Bool, sinks: AlertSinks? = nil,
+         source: WatchMessages.Source = .k8sAudit) {
         self.evaluator = evaluator; self.formatter = formatter; self.keepGoing = keepGoing; self.sinks = sinks
+        self.source = source
         out = OutputBuffer(fileDescriptor: 1, copy: sinks?.file)
         counts = PipelineCounts(ruleCount: evaluator.engine.rules.count)
         progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
@@ -34,12 +40,7 @@ struct EmbeddedWatch {
         var stopped = false
         reader.forEachLine { line, lineNumber in
             counts.lines = lineNumber
-            let outcome = evaluator.evaluate(line) { index, rule, context, _ in
-                let start = out.count
-                out.writeAlert(formatter, rule, context)
-                sinks?.alertWritten(out, from: start, style: formatter.style, rule, context)
-                counts.alertsByRule[index] += 1
-            }
+            let outcome = evaluate(line)
             counts.add(outcome)
             if let reason = outcome.rejection {
                 return reject(line: line, number: lineNumber, reason: reason)
@@ -58,7 +59,7 @@ struct EmbeddedWatch {
         } onReadError: { message in
             out.flush()
             progress?.clear()
-            FileHandle.standardError.write(Data(WatchMessages.readError(message).utf8))
+            FileHandle.standardError.write(Data(WatchMessages.readError(message, source: source).utf8))
             readFailed = true
             stopped = true
         }
@@ -68,13 +69,35 @@ struct EmbeddedWatch {
         return !stopped && !(counts.rejectedLines > 0 && !keepGoing)
     }
 
+    /// Evaluates one line of the input, writing its alerts.
+    private mutating func evaluate(_ line: UnsafeBufferPointer<UInt8>) -> ItemOutcome {
+        switch source {
+        case .k8sAudit:
+            return evaluator.evaluate(line) { index, rule, context, _ in
+                let start = out.count
+                out.writeAlert(formatter, rule, context)
+                sinks?.alertWritten(out, from: start, style: formatter.style, rule, context)
+                counts.alertsByRule[index] += 1
+            }
+        case .syscall:
+            var run = sensorRun
+            defer { sensorRun = run }
+            return evaluator.evaluateSensorEvent(line, run: &run) { index, rule, event in
+                let start = out.count
+                out.writeAlert(formatter, rule, event)
+                sinks?.alertWritten(out, from: start, style: formatter.style, rule, event)
+                counts.alertsByRule[index] += 1
+            }
+        }
+    }
+
     /// Prints a bad line's error (after the alerts of earlier lines); returns whether to continue.
     private mutating func reject<Line: Collection>(line: Line, number: Int, reason: String, truncated: Bool = false) -> Bool
     where Line.Element == UInt8 {
         out.flush()
         progress?.clear()
         let message = WatchMessages.lineError(number: number, line: line, reason: reason, truncated: truncated,
-                                              keepGoing: keepGoing)
+                                              keepGoing: keepGoing, source: source)
         FileHandle.standardError.write(Data(message.utf8))
         return keepGoing
     }

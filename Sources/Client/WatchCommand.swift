@@ -93,6 +93,11 @@ struct WatchCommand: ParsableCommand {
             completion: .file(extensions: ["jsonl", "json", "log", "gz"]))
     var auditLog: String?
 
+    @Option(name: .customLong("syscall-events"),
+            help: ArgumentHelp("Instead of an audit log, read syscall events from sensors: one flat JSON object of Falco field names and values per line (a file, or - for standard input), judged by the syscall rules.", valueName: "path"),
+            completion: .file(extensions: ["jsonl", "json", "gz"]))
+    var syscallEvents: String?
+
     @Option(name: .customLong("listen-webhook"),
             help: ArgumentHelp("Instead of a log, serve the API server's audit webhook (POST /k8s-audit, HTTP) on HOST:PORT and evaluate its events until SIGINT or SIGTERM (port 0 picks a free port; stderr says which).",
                                valueName: "host:port"))
@@ -171,6 +176,14 @@ struct WatchCommand: ParsableCommand {
     mutating func validate() throws {
         try tls.requireRemote(!evaluators.isEmpty, remoteOption: "--evaluator")
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
+        if syscallEvents != nil {
+            guard auditLog == nil else {
+                throw ValidationError("give --audit-log or --syscall-events, not both: one source per run (run one pspctl watch per source)")
+            }
+            guard listenWebhook == nil else {
+                throw ValidationError("give --syscall-events or --listen-webhook, not both: one source per run")
+            }
+        }
         if let listenWebhook {
             guard auditLog == nil else {
                 throw ValidationError("give --audit-log or --listen-webhook, not both: one source at a time")
@@ -188,7 +201,9 @@ struct WatchCommand: ParsableCommand {
                 throw ValidationError("--alerts-file and --alerts-http do not take --listen-webhook's alerts yet: pipe its stdout instead")
             }
         } else {
-            guard auditLog != nil else { throw ValidationError("give --audit-log PATH (or - for standard input), or --listen-webhook HOST:PORT") }
+            guard inputPath != nil else {
+                throw ValidationError("give --audit-log PATH (or - for standard input), --syscall-events PATH (or -), or --listen-webhook HOST:PORT")
+            }
             if webhook.anyGiven { throw ValidationError("the --webhook-… options need --listen-webhook") }
         }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
@@ -199,10 +214,10 @@ struct WatchCommand: ParsableCommand {
             throw ValidationError("--from needs --follow (a log read once is read from its beginning; --state-file resumes it where an earlier run stopped)")
         }
         if let stateFile, stateFile.isEmpty { throw ValidationError("--state-file needs a file name") }
-        if auditLog == "-" && stateFile != nil {
+        if inputPath == "-" && stateFile != nil {
             throw ValidationError("--state-file needs a log file: standard input has no position to record")
         }
-        if auditLog == "-" && from == .end {
+        if inputPath == "-" && from == .end {
             throw ValidationError("--from end needs a log file: standard input is read as it comes")
         }
         guard (1...60_000).contains(pollIntervalMilliseconds) else {
@@ -242,7 +257,7 @@ struct WatchCommand: ParsableCommand {
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }
-        if !quiet, let warning = RuleSourceCheck.noAuditRulesWarning(engine) {
+        if !quiet, let warning = RuleSourceCheck.noRulesWarning(engine, source: eventSource) {
             printError(WatchMessages.noAuditRules(warning))
         }
         if let listenWebhook {
@@ -254,7 +269,7 @@ struct WatchCommand: ParsableCommand {
         sinks?.stopWaiting(on: input.stop)
         var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches),
                                   formatter: AlertFormatter(style: output), keepGoing: keepGoing, showProgress: !quiet,
-                                  sinks: sinks)
+                                  sinks: sinks, source: source)
         let completed = watch.run(input)
         let recorded = input.finishRecording()
         let delivered = finishAlertSinks(sinks)
@@ -265,6 +280,15 @@ struct WatchCommand: ParsableCommand {
 }
 
 extension WatchCommand {
+    /// The file (or `-`) read: `--audit-log` or `--syscall-events`; nil with `--listen-webhook`.
+    var inputPath: String? { auditLog ?? syscallEvents }
+
+    /// What the input holds.
+    var source: WatchMessages.Source { syscallEvents != nil ? .syscall : .k8sAudit }
+
+    /// The rules' source that judges the input.
+    var eventSource: EventSource { source == .syscall ? .syscall : .k8sAudit }
+
     /// Whether alerts go to a sink beside stdout.
     var hasAlertSinks: Bool { alertsFile != nil || alertsHTTP != nil }
 

@@ -44,17 +44,18 @@ extension WatchCommand {
         options.follow = follow
         options.from = from ?? .beginning
         options.pollInterval = .milliseconds(pollIntervalMilliseconds)
+        options.inputName = source.inputName
         let stateFile = stateFile.map(WatchStateFile.init(path:))
         options.recordsPosition = stateFile != nil
         // With a sink, a stop is clean too (file synced, queue drained), but for standard input read without
         // --follow: a blocking read there would not see the stop, so signals keep their default action.
-        let stop = follow || stateFile != nil || (hasAlertSinks && auditLog != "-") ? StopFlag() : nil
+        let stop = follow || stateFile != nil || (hasAlertSinks && inputPath != "-") ? StopFlag() : nil
         options.stop = stop
         if verbose { options.onRotation = { printError(WatchMessages.inputNote($0)) } }
         let reader: AuditLogReader
         do {
             options.resume = try stateFile?.load()
-            reader = try AuditLogReader(path: auditLog ?? "-", options: options)
+            reader = try AuditLogReader(path: inputPath ?? "-", options: options)
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }
