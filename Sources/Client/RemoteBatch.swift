@@ -1,6 +1,30 @@
 import AuditPipeline
 import PspctlProtocol
 
+/// The run-wide numbering of sensor events that `watch --evaluator` puts in each batch
+/// (`EventBatch.first_item_number`, `sensor_run_start_time`), so that events spread over several
+/// backends get the `evt.num` and `evt.reltime*` of the embedded run: items are numbered as sent (blank
+/// and overlong lines are not), and the run starts at its first valid event, found by reading events
+/// here only until there is one.
+struct SensorBatchNumbering {
+    private var itemsSent: UInt64 = 0
+    private var startTime: UInt64?
+
+    /// A line about to be appended to `batch` as its next item.
+    mutating func add(_ line: UnsafeBufferPointer<UInt8>, to batch: inout PendingBatch) {
+        itemsSent += 1
+        if batch.itemCount == 0 { batch.firstItemNumber = itemsSent }
+        if startTime == nil, let event = try? SensorEventItem.event(line, number: itemsSent, startTime: nil) {
+            startTime = event.rawTime
+        }
+    }
+
+    /// The batch is complete: it carries the run's start time when known.
+    func close(_ batch: inout PendingBatch) {
+        batch.sensorRunStartTime = startTime ?? 0
+    }
+}
+
 /// A stretch of the log sent as one EventBatch (or none, when it holds no item), with what the printer
 /// needs to report it exactly as the embedded run would. The items' bytes are written once, straight
 /// into the request (`EventBatchEncoder`), and quoted from there in a line error.
@@ -14,7 +38,10 @@ struct PendingBatch: Sendable {
     var entries: [Entry] = []
     /// Room for a full stretch (RemoteWatch.batchBytes of lines and their few bytes of framing each), so
     /// the request is not copied as it grows.
-    private(set) var items = EventBatchEncoder(reservingCapacity: RemoteWatch.batchBytes + RemoteWatch.batchItems * 8)
+    private(set) var items: EventBatchEncoder
+    /// Sensor events: the run-wide number of the first item, and the run's start time (0: none yet).
+    var firstItemNumber: UInt64 = 0
+    var sensorRunStartTime: UInt64 = 0
     var itemCount: Int { items.count }
     var byteCount = 0
     /// The number of the last line this stretch covers (blank lines included).
@@ -28,6 +55,10 @@ struct PendingBatch: Sendable {
 
     var isEmpty: Bool { entries.isEmpty && readError == nil && lastLine == 0 }
 
+    init(kind: EventItemKind = .k8sAuditJSON) {
+        items = EventBatchEncoder(reservingCapacity: RemoteWatch.batchBytes + RemoteWatch.batchItems * 8, kind: kind)
+    }
+
     mutating func append(line: UnsafeRawBufferPointer, number: Int) {
         entries.append(.item(line: number, bytes: items.append(line)))
         byteCount += line.count
@@ -37,5 +68,5 @@ struct PendingBatch: Sendable {
     func line(_ range: Range<Int>) -> ArraySlice<UInt8> { items.line(at: range) }
 
     /// The request for its items.
-    func request() -> [UInt8] { items.request() }
+    func request() -> [UInt8] { items.request(firstItemNumber: firstItemNumber, sensorRunStartTime: sensorRunStartTime) }
 }
