@@ -11,7 +11,7 @@ import ServiceHTTP
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Evaluate Falco rules against a Kubernetes audit log and print alerts.",
+        abstract: "Evaluate Falco rules against a Kubernetes audit log (or sensors' syscall events) and print alerts.",
         discussion: """
         The audit log holds one audit.k8s.io Event JSON object per line (an EventList object or a JSON \
         array of events on a line is accepted too), as the API server's log backend writes it. Rules \
@@ -35,6 +35,8 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log --follow --from end
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit-2024-05-14T10-00-00.000.log.gz
           pspctl watch --rules k8s_audit_rules.yaml --listen-webhook 127.0.0.1:9765 --output json
+          pspctl watch --rules falco_rules.yaml --rules psp_rules.yaml --syscall-events sensor-events.jsonl
+          sensor | pspctl watch --rules falco_rules.yaml --syscall-events - --output json --evaluator 127.0.0.1:50052
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-file alerts.log
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-http http://falcosidekick:2801/
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
@@ -74,6 +76,17 @@ struct WatchCommand: ParsableCommand {
         bearer token of --webhook-token-file, 503 when the queue is full: the API server retries), and its \
         alerts are printed in arrival order. SIGINT or SIGTERM stops listening, evaluates what was \
         accepted, prints the summary and exits 0.
+        --syscall-events PATH|- reads syscall events from sensors instead of an audit log: one flat JSON \
+        object per line mapping Falco field names to values, e.g. {"evt.type":"execve","evt.dir":"<",\
+        "evt.rawtime":"1650000000500000000","proc.name":"bash","container.id":"0123456789ab"} (evt.type, \
+        evt.dir and evt.rawtime are required). They are judged by the syscall rules (Falco's falco_rules.yaml, \
+        the System Activity rules of pspctl convert) as Falco 0.31.1 judges them: per event type, first \
+        match wins, a field the event lacks makes every comparison on it false, events Falco skips by \
+        default (read, write, close …) are not evaluated. A bad event is a line error ("sensor event: unknown \
+        field foo.bar", "… missing required field evt.rawtime", "… invalid value for proc.pid", "… field \
+        fd.ip is computed and cannot be supplied"), with --keep-going as for audit logs. --follow, \
+        --state-file, gzip files, the sinks and --evaluator work as with --audit-log; one source per run.
+
         Alert sinks, beside stdout: --alerts-file appends every alert line as stdout gets it (created \
         0600 if absent, fsync'd at exit). --alerts-http POSTs each alert's JSON line (the --output json \
         line, whatever --output is; it says the alert's source) to an http:// URL, one request per alert \
