@@ -56,11 +56,24 @@ public enum SensorEventItem {
 
     /// The validated event of an item that is number `number` of its run; `run.startTime` nil means
     /// this event starts the run. The local-time fields use the host's zone, as Falco's do.
+    /// Errors quote a key (or a JSON token) of the event, which may be as long as the line: a message
+    /// longer than `maximumMessageBytes` is cut there, with `…`.
     public static func event(_ bytes: UnsafeBufferPointer<UInt8>, number: UInt64, startTime: UInt64?)
         throws(SensorEventError) -> SensorEvent {
-        try SensorEvent(fields: fields(bytes), sequenceNumber: number, runStartTime: startTime,
-                        utcOffsetSeconds: Int(CivilTime.currentLocalOffsetSeconds()))
+        do {
+            return try SensorEvent(fields: fields(bytes), sequenceNumber: number, runStartTime: startTime,
+                                   utcOffsetSeconds: Int(CivilTime.currentLocalOffsetSeconds()))
+        } catch {
+            guard error.message.utf8.count > maximumMessageBytes else { throw error }
+            var cut = Substring(error.message).utf8.prefix(maximumMessageBytes)
+            while let last = cut.last, last & 0xC0 == 0x80 { cut = cut.dropLast() }  // whole characters only
+            if let last = cut.last, last >= 0xC0 { cut = cut.dropLast() }
+            throw SensorEventError(String(decoding: cut, as: UTF8.self) + "…")
+        }
     }
+
+    /// The longest error message of a sensor event, in bytes.
+    public static let maximumMessageBytes = 400
 
     /// The `evt.rawtime` of the first valid sensor event among `items`, or nil: a run's start time found
     /// before its items are evaluated out of order (stretches on several cores, several backends).

@@ -290,6 +290,66 @@ final class SyscallEventsTests: XCTestCase {
             """)
     }
 
+    /// Bad sensor events give the spec's errors (syscall-fields.md §6.1–§6.5), per line, never a crash.
+    func testBadSensorEventsGiveTheSpecErrors() throws {
+        let head = #"{"evt.type":"open","evt.dir":"<","evt.rawtime":1"#
+        let cases: [(String, String)] = [
+            (#"{"evt.type":"open","evt.dir":"<""#, "sensor event: [json.exception.parse_error.101] parse error at 33: syntax error - unexpected end of input; expected '}'"),
+            ("[1,2]", "sensor event: not a JSON object (a sensor event is one flat object of Falco field names and values)"),
+            (head + #","foo.bar":1}"#, "sensor event: unknown field foo.bar"),
+            (head + #","fd.ip":"10.0.0.1"}"#, "sensor event: field fd.ip is computed and cannot be supplied"),
+            (head + #","evt.time":"x"}"#, "sensor event: field evt.time is computed and cannot be supplied"),
+            (#"{"evt.type":"open","evt.dir":"<"}"#, "sensor event: missing required field evt.rawtime"),
+            (#"{"evt.dir":"<","evt.rawtime":1}"#, "sensor event: missing required field evt.type"),
+            (head + #","proc.pid":"x"}"#, "sensor event: invalid value for proc.pid"),
+            (head + #","fd.sport":70000}"#, "sensor event: invalid value for fd.sport"),
+            (head + #","proc.name":{"a":[1]}}"#, "sensor event: invalid value for proc.name"),
+            (#"{"evt.type":"open","evt.dir":"<","evt.rawtime":1.5}"#, "sensor event: invalid value for evt.rawtime"),
+            (#"{"evt.type":"nosuch","evt.dir":"<","evt.rawtime":1}"#, "sensor event: invalid value for evt.type"),
+            (#"{"evt.type":"procexit","evt.dir":"<","evt.rawtime":1}"#, "sensor event: invalid value for evt.dir"),
+            (head + #","proc.aname[02]":"x"}"#, "sensor event: field proc.aname[02] is not in canonical form (write proc.aname[2])"),
+            (head + #","evt.is_open_write":true,"evt.type":"execve"}"#, "sensor event: invalid value for evt.is_open_write"),
+        ]
+        let rules = try Pspctl.temporaryFile("""
+            - rule: Open
+              desc: any open
+              condition: evt.type = open
+              output: open (proc=%proc.name)
+              priority: NOTICE
+            """)
+        for (index, (line, reason)) in cases.enumerated() {
+            let stopped = try SensorEvents.watch(rules: [rules], lines: [line, SensorEvents.line("open", time: 2)])
+            XCTAssertEqual(stopped.status, 1, "case \(index)")
+            XCTAssertEqual(stopped.stdout, "", "case \(index): the run stops at the bad line")
+            XCTAssertEqual(stopped.stderr, "pspctl watch: Could not read sensor event line #1, \"\(line)\": \(reason), stopping\n"
+                + "pspctl watch: 1 lines, 0 events, 0 alerts, 1 rejected lines\n", "case \(index)")
+        }
+        // --keep-going skips them all, evaluates the good event, and ends with exit status 1.
+        let all = try SensorEvents.watch(rules: [rules], lines: cases.map(\.0) + [SensorEvents.line("open", time: 2)],
+                                         options: ["--keep-going"])
+        XCTAssertEqual(all.status, 1)
+        XCTAssertEqual(try SyscallAlert.all(all).map(\.rule), ["Open"])
+        XCTAssertTrue(all.stderr.hasSuffix("pspctl watch: \(cases.count + 1) lines, 1 events, 1 alerts, \(cases.count) rejected lines\n"),
+                      all.stderr)
+
+        // Hostile nesting, a huge key, a line over --max-line-bytes: errors of bounded size, no crash.
+        let nested = head + #","proc.name":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        let hugeKey = head + ",\"" + String(repeating: "é", count: 100_000) + "\":1}"
+        let overlong = head + #","proc.name":""# + String(repeating: "a", count: 5_000) + "\"}"
+        let hostile = try SensorEvents.watch(rules: [rules], lines: [nested, hugeKey, overlong],
+                                             options: ["--keep-going", "--max-line-bytes", "300000"])
+        XCTAssertEqual(hostile.status, 1)
+        let errors = hostile.stderr.split(separator: "\n")
+        XCTAssertEqual(errors.count, 3, hostile.stderr)  // two line errors and the summary
+        XCTAssertEqual(try SyscallAlert.all(hostile).map(\.rule), ["Open"], "the long but valid event")
+        XCTAssertTrue(errors[0].hasSuffix("sensor event: invalid value for proc.name, skipping"), String(errors[0].suffix(100)))
+        XCTAssertTrue(errors[1].hasSuffix("…, skipping") && errors[1].utf8.count < 1_500, String(errors[1].suffix(100)))
+        XCTAssertTrue(errors[1].contains("sensor event: unknown field éé"), String(errors[1].prefix(100)))
+        let small = try SensorEvents.watch(rules: [rules], lines: [overlong], options: ["--max-line-bytes", "4096"])
+        XCTAssertEqual(small.status, 1)
+        XCTAssertTrue(small.stderr.contains("…\": line is longer than 4096 bytes, stopping"), small.stderr)
+    }
+
     func testOneSourcePerRun() throws {
         let events = try Pspctl.temporaryFile("", suffix: ".jsonl")
         let both = try Pspctl.run(["watch", "--rules", events, "--syscall-events", events, "--audit-log", events])
