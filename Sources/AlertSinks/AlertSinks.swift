@@ -1,4 +1,5 @@
 import AuditPipeline
+import Foundation
 import K8sAuditFields
 import RulesEngine
 import SyscallFields
@@ -11,12 +12,14 @@ import SyscallFields
 /// `json_output` layout), which is what the HTTP sink sends; Falco 0.31.1's text line has no source,
 /// and is not changed.
 public final class AlertSinks: @unchecked Sendable {
-    // Invariant: `scratch` is touched by the one thread (or task) that writes alerts.
+    // Invariant: `scratch` is touched under `scratchLock` only.
     public let file: AlertFile?
     public let http: HTTPAlertSink?
     public let httpTimeout: Duration
     private let jsonFormatter = AlertFormatter(style: .json)
     private var scratch: [UInt8] = []
+    /// Guards `scratch` when several sources of one run write alerts from their own threads.
+    private let scratchLock = NSLock()
 
     public struct SetupError: Error, CustomStringConvertible {
         public var description: String
@@ -55,6 +58,8 @@ public final class AlertSinks: @unchecked Sendable {
         if style == .json {
             http.send(out.withBytes(from: start) { Array($0.prefix(max(0, $0.count - 1))) })
         } else {
+            scratchLock.lock()
+            defer { scratchLock.unlock() }
             scratch.removeAll(keepingCapacity: true)
             jsonFormatter.write(rule, context, to: &scratch)
             http.send(scratch)
@@ -68,6 +73,8 @@ public final class AlertSinks: @unchecked Sendable {
         if style == .json {
             http.send(out.withBytes(from: start) { Array($0.prefix(max(0, $0.count - 1))) })
         } else {
+            scratchLock.lock()
+            defer { scratchLock.unlock() }
             scratch.removeAll(keepingCapacity: true)
             jsonFormatter.write(rule, event, to: &scratch)
             http.send(scratch)

@@ -9,10 +9,14 @@ public struct OutputBuffer {
     private var buffer: [UInt8] = []
     /// `--alerts-file`: every chunk written to stdout is appended there too, right after.
     public var copy: AlertFile?
+    /// Held while a chunk is written, when several buffers (one per source of a run) share the descriptor:
+    /// chunks hold whole lines, so lines never interleave.
+    public var lock: NSLock?
 
-    public init(fileDescriptor: Int32, copy: AlertFile? = nil) {
+    public init(fileDescriptor: Int32, copy: AlertFile? = nil, lock: NSLock? = nil) {
         self.fileDescriptor = fileDescriptor
         self.copy = copy
+        self.lock = lock
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -53,6 +57,8 @@ public struct OutputBuffer {
     }
 
     public mutating func flush() {
+        lock?.lock()
+        defer { lock?.unlock() }
         var offset = 0
         while offset < buffer.count {
             let n = buffer[offset...].withUnsafeBytes { Foundation.write(fileDescriptor, $0.baseAddress, $0.count) }

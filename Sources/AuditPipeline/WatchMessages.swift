@@ -80,10 +80,11 @@ public enum WatchMessages {
     /// The end-of-run summary: the warning first (the count stays the last line but for --verbose's
     /// statistics), then the counts, then with `verbose` Falco's statistics. `rules`: every loaded rule's
     /// name and priority as written, indexed like `counts.alertsByRule`.
+    /// `label`: the source's name, when a run has several (`audit log: 10 lines, …`).
     public static func summary(_ counts: PipelineCounts, rules: [(name: String, prioritySpelling: String)],
-                               verbose: Bool) -> String {
+                               verbose: Bool, label: String? = nil) -> String {
         var text = podRequestsWithoutObjectWarning(counts.podRequestsWithoutObject)
-        text += "\(prefix)\(counts.lines) lines, \(counts.events) events, \(counts.alerts) alerts"
+        text += "\(prefix)\(label.map { "\($0): " } ?? "")\(counts.lines) lines, \(counts.events) events, \(counts.alerts) alerts"
         if counts.rejectedLines > 0 { text += ", \(counts.rejectedLines) rejected lines" }
         text += "\n"
         if verbose {

@@ -24,11 +24,13 @@ struct EmbeddedWatch {
     private var progress: ProgressLine?
 
     /// `showProgress`: keep a live count on stderr (only worth it, and only done, on a terminal).
+    /// `outputLock`: held while stdout (and the alerts file) is written, when other sources' watches of
+    /// the same run write there too.
     init(evaluator: ItemEvaluator, formatter: AlertFormatter, keepGoing: Bool, showProgress: Bool, sinks: AlertSinks? = nil,
-         source: WatchMessages.Source = .k8sAudit) {
+         source: WatchMessages.Source = .k8sAudit, outputLock: NSLock? = nil) {
         self.evaluator = evaluator; self.formatter = formatter; self.keepGoing = keepGoing; self.sinks = sinks
         self.source = source
-        out = OutputBuffer(fileDescriptor: 1, copy: sinks?.file)
+        out = OutputBuffer(fileDescriptor: 1, copy: sinks?.file, lock: outputLock)
         counts = PipelineCounts(ruleCount: evaluator.engine.rules.count)
         progress = showProgress && isatty(2) == 1 ? ProgressLine() : nil
     }
@@ -102,8 +104,8 @@ struct EmbeddedWatch {
         return keepGoing
     }
 
-    func printSummary(verbose: Bool) {
+    func printSummary(verbose: Bool, label: String? = nil) {
         let rules = evaluator.engine.rules.map { (name: $0.name, prioritySpelling: $0.prioritySpelling) }
-        FileHandle.standardError.write(Data(WatchMessages.summary(counts, rules: rules, verbose: verbose).utf8))
+        FileHandle.standardError.write(Data(WatchMessages.summary(counts, rules: rules, verbose: verbose, label: label).utf8))
     }
 }

@@ -37,6 +37,7 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules k8s_audit_rules.yaml --listen-webhook 127.0.0.1:9765 --output json
           pspctl watch --rules falco_rules.yaml --rules psp_rules.yaml --syscall-events sensor-events.jsonl
           sensor | pspctl watch --rules falco_rules.yaml --syscall-events - --output json --evaluator 127.0.0.1:50052
+          pspctl watch --rules k8s_audit_rules.yaml --rules falco_rules.yaml --audit-log audit.log --syscall-events events.jsonl --follow
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-file alerts.log
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-http http://falcosidekick:2801/
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
@@ -85,7 +86,9 @@ struct WatchCommand: ParsableCommand {
         default (read, write, close …) are not evaluated. A bad event is a line error ("sensor event: unknown \
         field foo.bar", "… missing required field evt.rawtime", "… invalid value for proc.pid", "… field \
         fd.ip is computed and cannot be supplied"), with --keep-going as for audit logs. --follow, \
-        --state-file, gzip files, the sinks and --evaluator work as with --audit-log; one source per run.
+        --state-file, gzip files, the sinks and --evaluator work as with --audit-log. --audit-log and \
+        --syscall-events together watch both in one process (each on its own thread, alerts of both on \
+        stdout and the sinks, one summary line per source; not with --evaluator or --state-file).
 
         Alert sinks, beside stdout: --alerts-file appends every alert line as stdout gets it (created \
         0600 if absent, fsync'd at exit). --alerts-http POSTs each alert's JSON line (the --output json \
@@ -190,8 +193,17 @@ struct WatchCommand: ParsableCommand {
         try tls.requireRemote(!evaluators.isEmpty, remoteOption: "--evaluator")
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
         if syscallEvents != nil {
-            guard auditLog == nil else {
-                throw ValidationError("give --audit-log or --syscall-events, not both: one source per run (run one pspctl watch per source)")
+            if auditLog != nil {
+                // Both sources in one process (MultiSourceWatch).
+                guard evaluators.isEmpty else {
+                    throw ValidationError("--evaluator takes one source per run: give --audit-log or --syscall-events")
+                }
+                guard stateFile == nil else {
+                    throw ValidationError("--state-file records the position of one log: give --audit-log or --syscall-events with it")
+                }
+                guard auditLog != "-" || syscallEvents != "-" else {
+                    throw ValidationError("--audit-log and --syscall-events cannot both read standard input")
+                }
             }
             guard listenWebhook == nil else {
                 throw ValidationError("give --syscall-events or --listen-webhook, not both: one source per run")
@@ -230,7 +242,7 @@ struct WatchCommand: ParsableCommand {
         if inputPath == "-" && stateFile != nil {
             throw ValidationError("--state-file needs a log file: standard input has no position to record")
         }
-        if inputPath == "-" && from == .end {
+        if (auditLog == "-" || syscallEvents == "-") && from == .end {
             throw ValidationError("--from end needs a log file: standard input is read as it comes")
         }
         guard (1...60_000).contains(pollIntervalMilliseconds) else {
@@ -270,13 +282,18 @@ struct WatchCommand: ParsableCommand {
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }
-        if !quiet, let warning = RuleSourceCheck.noRulesWarning(engine, source: eventSource) {
-            printError(WatchMessages.noAuditRules(warning))
+        if !quiet {
+            for source in eventSources {
+                if let warning = RuleSourceCheck.noRulesWarning(engine, source: source) { printError(WatchMessages.noAuditRules(warning)) }
+            }
         }
         if let listenWebhook {
             let status = WebhookWatch(command: self, engine: engine, address: listenWebhook).run()
             if status != 0 { throw ExitCode(status) }
             return
+        }
+        if auditLog != nil && syscallEvents != nil {
+            return try MultiSourceWatch(command: self, engine: engine, sinks: sinks).run()
         }
         let input = try openAuditLog()
         sinks?.stopWaiting(on: input.stop)
@@ -299,8 +316,10 @@ extension WatchCommand {
     /// What the input holds.
     var source: WatchMessages.Source { syscallEvents != nil ? .syscall : .k8sAudit }
 
-    /// The rules' source that judges the input.
-    var eventSource: EventSource { source == .syscall ? .syscall : .k8sAudit }
+    /// The rules' sources that judge the input (both, with --audit-log and --syscall-events).
+    var eventSources: [EventSource] {
+        (auditLog != nil || listenWebhook != nil ? [.k8sAudit] : []) + (syscallEvents != nil ? [.syscall] : [])
+    }
 
     /// Whether alerts go to a sink beside stdout.
     var hasAlertSinks: Bool { alertsFile != nil || alertsHTTP != nil }

@@ -350,11 +350,77 @@ final class SyscallEventsTests: XCTestCase {
         XCTAssertTrue(small.stderr.contains("…\": line is longer than 4096 bytes, stopping"), small.stderr)
     }
 
-    func testOneSourcePerRun() throws {
+    /// Issue 16, item 5: one process watching a followed audit log and a followed sensor-event file, the
+    /// alerts of both on stdout and the same sinks, each alert once; SIGTERM ends it with both summaries.
+    func testOneProcessWatchesAnAuditLogAndSensorEvents() throws {
+        let directory = try ScratchDirectory.make()
+        let rules = directory.appendingPathComponent("strict.rules.yaml").path
+        let convert = try Pspctl.run(["convert", "--psp-path", SensorEvents.directory.appendingPathComponent("strict-psp.yaml").path,
+                                      "--rules-path", rules, "--quiet"])
+        XCTAssertEqual(convert.status, 0, convert.stderr)
+        let audit = try Fixtures.lines(of: "create-privileged-pod")
+        let privileged = SensorEvents.line("container", ">", time: 1_650_000_000_000_000_001,
+                                           ["container.id": "0123456789ab", "container.privileged": true])
+        let rootExec = SensorEvents.line("execve", time: 1_650_000_000_000_000_002, ["container.id": "0123456789ab", "user.uid": 0])
+        let auditFile = directory.appendingPathComponent("audit.log").path
+        let eventsFile = directory.appendingPathComponent("events.jsonl").path
+        try (audit[0] + "\n").write(toFile: auditFile, atomically: true, encoding: .utf8)
+        try (privileged + "\n").write(toFile: eventsFile, atomically: true, encoding: .utf8)
+        let alertsFile = directory.appendingPathComponent("alerts.log").path
+
+        // Read once: every alert of each single-source run, in some interleaving.
+        let once = try Pspctl.run(["watch", "--rules", rules, "--audit-log", Fixtures.auditLog("create-privileged-pod"),
+                                   "--syscall-events", eventsFile, "--output", "json", "--alerts-file", alertsFile])
+        XCTAssertEqual(once.status, 0, once.stderr)
+        let auditOnly = try Pspctl.run(["watch", "--rules", rules, "--audit-log", Fixtures.auditLog("create-privileged-pod"), "--output", "json"])
+        let sensorOnly = try SensorEvents.watch(rules: [rules], file: eventsFile)
+        XCTAssertEqual(once.stdoutLines.sorted(), (auditOnly.stdoutLines + sensorOnly.stdoutLines).sorted())
+        XCTAssertEqual(try String(contentsOfFile: alertsFile, encoding: .utf8), once.stdout, "the sink gets both sources")
+        XCTAssertTrue(once.stderr.contains("pspctl watch: audit log: \(audit.count) lines, \(audit.count) events"), once.stderr)
+        XCTAssertTrue(once.stderr.contains("pspctl watch: sensor events file: 1 lines, 1 events, 1 alerts\n"), once.stderr)
+
+        // Followed: lines appended to both files are alerted as they come, once each.
+        let running = try RunningPspctl(["watch", "--rules", rules, "--audit-log", auditFile, "--syscall-events", eventsFile,
+                                         "--follow", "--poll-interval", "20", "--output", "json"])
+        try running.waitForLines(2)
+        let audits = try FileHandle(forWritingTo: URL(fileURLWithPath: auditFile))
+        audits.seekToEndOfFile()
+        audits.write(Data((audit[1] + "\n").utf8))
+        try audits.close()
+        let events = try FileHandle(forWritingTo: URL(fileURLWithPath: eventsFile))
+        events.seekToEndOfFile()
+        events.write(Data((rootExec + "\n").utf8))
+        try events.close()
+        try running.waitForLines(4)
+        let result = running.stop(with: SIGTERM)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let alerts = result.stdoutLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        XCTAssertEqual(alerts.count, 4, result.stdout)
+        XCTAssertEqual(alerts.filter { $0["source"] as? String == "syscall" }.count, 2)
+        XCTAssertEqual(alerts.filter { $0["source"] as? String == "k8s_audit" }.count, 2)
+        XCTAssertTrue(result.stderr.contains("pspctl watch: audit log: 2 lines, 2 events, 2 alerts\n"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("pspctl watch: sensor events file: 2 lines, 2 events, 2 alerts\n"), result.stderr)
+
+        // A bad line of one source stops both (exit 1); --evaluator and --state-file take one source.
+        let bad = try Pspctl.temporaryFile("not json\n", suffix: ".jsonl")
+        let stopped = try Pspctl.run(["watch", "--rules", rules, "--audit-log", auditFile, "--syscall-events", bad])
+        XCTAssertEqual(stopped.status, 1)
+        XCTAssertTrue(stopped.stderr.contains("Could not read sensor event line #1, \"not json\""), stopped.stderr)
+        for extra in [["--evaluator", "127.0.0.1:1"], ["--state-file", directory.appendingPathComponent("s.json").path]] {
+            let refused = try Pspctl.run(["watch", "--rules", rules, "--audit-log", auditFile, "--syscall-events", eventsFile] + extra)
+            XCTAssertEqual(refused.status, 2, "\(extra)")
+            XCTAssertTrue(refused.stderr.contains("give --audit-log or --syscall-events"), refused.stderr)
+        }
+    }
+
+    func testUsageErrorsAndHelp() throws {
         let events = try Pspctl.temporaryFile("", suffix: ".jsonl")
-        let both = try Pspctl.run(["watch", "--rules", events, "--syscall-events", events, "--audit-log", events])
+        let both = try Pspctl.run(["watch", "--rules", events, "--syscall-events", "-", "--audit-log", "-"])
         XCTAssertEqual(both.status, 2, "a usage error")
-        XCTAssertTrue(both.stderr.contains("give --audit-log or --syscall-events, not both"), both.stderr)
+        XCTAssertTrue(both.stderr.contains("--audit-log and --syscall-events cannot both read standard input"), both.stderr)
+        let webhook = try Pspctl.run(["watch", "--rules", events, "--syscall-events", events, "--listen-webhook", "127.0.0.1:0"])
+        XCTAssertEqual(webhook.status, 2, "a usage error")
+        XCTAssertTrue(webhook.stderr.contains("give --syscall-events or --listen-webhook, not both"), webhook.stderr)
         let missing = try Pspctl.run(["watch", "--rules", events, "--syscall-events", "/nonexistent/events.jsonl"])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("cannot open sensor events file /nonexistent/events.jsonl: No such file or directory"),
