@@ -245,6 +245,23 @@ final class SyscallEventsTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("4 lines, 4 events, 3 alerts"), result.stderr)
     }
 
+    /// Upstream quirk reproduced (falco-rules.md §7.4): a negated compound gets the complement of its
+    /// whole set, so `not (evt.type = open and proc.name = x)` is never evaluated on open events.
+    func testANegatedCompoundIsNeverEvaluatedOnItsEventTypes() throws {
+        let rules = try Pspctl.temporaryFile("""
+            - rule: Not an open by x
+              desc: a negated compound
+              condition: not (evt.type = open and proc.name = x)
+              output: not open by x (type=%evt.type proc=%proc.name)
+              priority: NOTICE
+            """)
+        let result = try SensorEvents.watch(rules: [rules], lines: [
+            SensorEvents.line("open", time: 1, ["proc.name": "y"]),    // true, but open is not in the rule's set
+            SensorEvents.line("execve", time: 2, ["proc.name": "y"]),  // evaluated: true
+        ], output: "text")
+        XCTAssertEqual(result.stdoutLines, ["00:00:00.000000002: Notice not open by x (type=execve proc=y)"])
+    }
+
     /// Missing fields behave as values libsinsp could not extract (syscall-fields.md §6.4): every
     /// comparison is false, `!=` included; `not` flips it.
     func testAbsentFieldsMakeComparisonsFalse() throws {
