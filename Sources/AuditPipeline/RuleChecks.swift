@@ -2,6 +2,7 @@ import ConditionLanguage
 import K8sAuditFields
 import PodSecurity
 import RulesEngine
+import SyscallFields
 
 /// Pod Security Admission's judged requests (pods and pod controllers, create/update/patch, no
 /// exempt subresource) seen in an audit event that holds no `requestObject` (audit level `Metadata`).
@@ -65,5 +66,19 @@ public enum RuleSourceCheck {
         }
         let input = source == .k8sAudit ? "the audit log" : "the sensor events"
         return "warning: no loaded rule has source \(source.rawValue) (\(loaded)); \(input) cannot produce alerts"
+    }
+
+    /// Falco's start-up warning `ignored-evttype` (syscall-fields.md §4.6) in pspctl's words: the event
+    /// types in the sets of the enabled syscall rules that are skipped by default, so that those rules
+    /// never see them; nil when there are none.
+    public static func ignoredEventTypesWarning(_ engine: RulesEngine) -> String? {
+        var union = EventTypeSet.empty
+        for rule in engine.rules where rule.enabled && rule.source == .syscall {
+            if let condition = rule.condition { union = union.union(SyscallEventTypes.set(for: condition)) }
+        }
+        let skipped = SyscallEventTypes.skippedByDefault(in: union)
+        guard !skipped.isEmpty else { return nil }
+        return "warning (ignored-evttype): loaded rules match the following events: \(skipped.joined(separator: ",")); "
+            + "but events of these types are skipped, as Falco skips them unless run with -A"
     }
 }

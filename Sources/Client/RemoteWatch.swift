@@ -57,6 +57,9 @@ struct RemoteWatch {
         if !command.quiet, !noRulesWarning.isEmpty {
             printError(WatchMessages.noAuditRules(noRulesWarning))
         }
+        if !command.quiet, command.source == .syscall, !loaded.ignoredEventTypesWarning.isEmpty {
+            printError(WatchMessages.noAuditRules(loaded.ignoredEventTypesWarning))
+        }
         let input = try command.openAuditLog()
         sinks?.stopWaiting(on: input.stop)
         let printer = RemotePrinter(style: command.output, keepGoing: command.keepGoing, verbose: command.verbose,

@@ -286,6 +286,9 @@ struct WatchCommand: ParsableCommand {
             for source in eventSources {
                 if let warning = RuleSourceCheck.noRulesWarning(engine, source: source) { printError(WatchMessages.noAuditRules(warning)) }
             }
+            if syscallEvents != nil, let warning = RuleSourceCheck.ignoredEventTypesWarning(engine) {
+                printError(WatchMessages.noAuditRules(warning))
+            }
         }
         if let listenWebhook {
             let status = WebhookWatch(command: self, engine: engine, address: listenWebhook).run()

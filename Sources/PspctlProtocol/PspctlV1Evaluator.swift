@@ -114,10 +114,12 @@ extension PspctlV1 {
         public var rules: [RuleInfo]
         /// Non-empty when no enabled rule has source syscall.
         public var noSyscallRulesWarning: String
+        /// Non-empty when enabled syscall rules name event types skipped by default.
+        public var ignoredEventTypesWarning: String
 
         public init(id: String = "", ruleCount: UInt32 = 0, warnings: [String] = [], alreadyCached: Bool = false,
                     notableWarnings: [UInt32] = [], noK8sAuditRulesWarning: String = "", rules: [RuleInfo] = [],
-                    noSyscallRulesWarning: String = "") {
+                    noSyscallRulesWarning: String = "", ignoredEventTypesWarning: String = "") {
             self.id = id
             self.ruleCount = ruleCount
             self.warnings = warnings
@@ -126,6 +128,7 @@ extension PspctlV1 {
             self.noK8sAuditRulesWarning = noK8sAuditRulesWarning
             self.rules = rules
             self.noSyscallRulesWarning = noSyscallRulesWarning
+            self.ignoredEventTypesWarning = ignoredEventTypesWarning
         }
 
         public static let protoMessageName = "pspctl.v1.LoadRuleSetResponse"
@@ -141,6 +144,7 @@ extension PspctlV1 {
             noK8sAuditRulesWarning = r.string(6)
             rules = r.messages(7)
             noSyscallRulesWarning = r.string(8)
+            ignoredEventTypesWarning = r.string(9)
         }
         func write(to w: MessageWriter) {
             w.string(1, id)
@@ -151,6 +155,7 @@ extension PspctlV1 {
             w.string(6, noK8sAuditRulesWarning)
             w.messages(7, rules)
             w.string(8, noSyscallRulesWarning)
+            w.string(9, ignoredEventTypesWarning)
         }
     }
 

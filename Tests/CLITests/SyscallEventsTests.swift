@@ -243,6 +243,11 @@ final class SyscallEventsTests: XCTestCase {
             "00:00:00.000000003: Error open (proc=y)",
         ])
         XCTAssertTrue(result.stderr.contains("4 lines, 4 events, 3 alerts"), result.stderr)
+        // Falco's ignored-evttype warning, in pspctl's words: `Any event of x` covers every type, `Read by z` read.
+        XCTAssertTrue(result.stderr.hasPrefix("pspctl watch: warning (ignored-evttype): loaded rules match the following events: "),
+                      result.stderr)
+        XCTAssertTrue(result.stderr.contains(",read,") && result.stderr.contains(
+            "; but events of these types are skipped, as Falco skips them unless run with -A\n"), result.stderr)
     }
 
     /// Upstream quirk reproduced (falco-rules.md §7.4): a negated compound gets the complement of its

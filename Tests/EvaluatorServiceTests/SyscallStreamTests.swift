@@ -51,6 +51,34 @@ final class SyscallStreamTests: XCTestCase {
                                  stdin: lines.joined(separator: "\n"))
     }
 
+    /// The start-up warnings come from the service as the embedded run prints them.
+    func testWarningsBeforeReadingAreTheEmbeddedOnes() throws {
+        let skipped = try Pspctl.temporaryFile("""
+            - rule: Reads
+              desc: read events are skipped by default
+              condition: evt.type = read and proc.name = cat
+              output: read (proc=%proc.name)
+              priority: NOTICE
+            """)
+        let events = try Pspctl.temporaryFile(#"{"evt.type":"read","evt.dir":"<","evt.rawtime":1,"proc.name":"cat"}"# + "\n",
+                                              suffix: ".jsonl")
+        try assertSameAsEmbedded(["--rules", skipped, "--syscall-events", events])
+        let embedded = try Pspctl.run(["watch", "--rules", skipped, "--syscall-events", events])
+        XCTAssertTrue(embedded.stderr.contains("loaded rules match the following events: read;"), embedded.stderr)
+        let k8sOnly = try Pspctl.temporaryFile("""
+            - rule: K8s
+              desc: an audit rule
+              condition: ka.verb = create
+              output: k8s
+              priority: NOTICE
+              source: k8s_audit
+            """)
+        try assertSameAsEmbedded(["--rules", k8sOnly, "--syscall-events", events])
+        let none = try Pspctl.run(["watch", "--rules", k8sOnly, "--syscall-events", events])
+        XCTAssertTrue(none.stderr.contains("pspctl watch: warning: no loaded rule has source syscall (1 rules are loaded: "
+            + "1 with source k8s_audit); the sensor events cannot produce alerts"), none.stderr)
+    }
+
     /// `evt.num` and `evt.reltime` count over the whole run, also when its batches go to two backends.
     func testTwoBackendsNumberSensorEventsAsOneRun() throws {
         evaluators.append(try EvaluatorProcess())

@@ -1111,7 +1111,7 @@ const ProtobufCMessageDescriptor pspctl__v1__load_options__descriptor =
   (ProtobufCMessageInit) pspctl__v1__load_options__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_descriptors[8] =
+static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_descriptors[9] =
 {
   {
     "id",
@@ -1209,10 +1209,23 @@ static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "ignored_event_types_warning",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__LoadRuleSetResponse, ignored_event_types_warning),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__load_rule_set_response__field_indices_by_name[] = {
   3,   /* field[3] = already_cached */
   0,   /* field[0] = id */
+  8,   /* field[8] = ignored_event_types_warning */
   5,   /* field[5] = no_k8s_audit_rules_warning */
   7,   /* field[7] = no_syscall_rules_warning */
   4,   /* field[4] = notable_warnings */
@@ -1223,7 +1236,7 @@ static const unsigned pspctl__v1__load_rule_set_response__field_indices_by_name[
 static const ProtobufCIntRange pspctl__v1__load_rule_set_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__load_rule_set_response__descriptor =
 {
@@ -1233,7 +1246,7 @@ const ProtobufCMessageDescriptor pspctl__v1__load_rule_set_response__descriptor 
   "Pspctl__V1__LoadRuleSetResponse",
   "pspctl.v1",
   sizeof(Pspctl__V1__LoadRuleSetResponse),
-  8,
+  9,
   pspctl__v1__load_rule_set_response__field_descriptors,
   pspctl__v1__load_rule_set_response__field_indices_by_name,
   1,  pspctl__v1__load_rule_set_response__number_ranges,

@@ -164,10 +164,15 @@ struct  Pspctl__V1__LoadRuleSetResponse
    * sensor events.
    */
   char *no_syscall_rules_warning;
+  /*
+   * Non-empty when enabled syscall rules name event types that are skipped by default (Falco's
+   * `ignored-evttype` start-up warning): the warning the CLI prints before reading sensor events.
+   */
+  char *ignored_event_types_warning;
 };
 #define PSPCTL__V1__LOAD_RULE_SET_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__load_rule_set_response__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Pspctl__V1__RuleInfo
