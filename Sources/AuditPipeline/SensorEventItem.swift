@@ -89,7 +89,7 @@ public enum SensorEventItem {
 extension ItemEvaluator {
     /// Evaluates one sensor-event item (syscall-fields.md §6.6) as item `run.items + 1` of its run,
     /// advancing `run` (a blank item is skipped and not counted). `onAlert` gets each alert in order.
-    /// An event Falco skips by default counts as an event but is not evaluated.
+    /// An event Falco skips by default counts as an event but is not evaluated (unless `allEvents`).
     public func evaluateSensorEvent(_ item: UnsafeBufferPointer<UInt8>, run: inout SensorRun,
                                     onAlert: (_ ruleIndex: Int, _ rule: borrowing CompiledRule, _ event: SensorEvent) -> Void)
         -> ItemOutcome {
@@ -108,7 +108,7 @@ extension ItemEvaluator {
         }
         if run.startTime == nil { run.startTime = event.rawTime }
         outcome.events = 1
-        engine.forEachMatch(for: event, allMatches: allMatches) { index, rule in
+        engine.forEachMatch(for: event, allMatches: allMatches, allEvents: allEvents) { index, rule in
             if let minimum = minimumAlertPriority, !rule.priority.isAtLeast(minimum) { return }
             onAlert(index, rule, event)
             outcome.alerts += 1

@@ -33,7 +33,7 @@ struct MultiSourceWatch {
         for (path, source) in sources {
             let input = try command.openInput(path, source: source, alwaysStoppable: true)
             sinks?.stopWaiting(on: input.stop)
-            let watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: command.allMatches),
+            let watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: command.allMatches, allEvents: command.allEvents),
                                       formatter: AlertFormatter(style: command.output), keepGoing: command.keepGoing,
                                       showProgress: false, sinks: sinks, source: source, outputLock: outputLock)
             running.append(Running(watch: watch, input: input))

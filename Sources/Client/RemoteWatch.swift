@@ -57,7 +57,7 @@ struct RemoteWatch {
         if !command.quiet, !noRulesWarning.isEmpty {
             printError(WatchMessages.noAuditRules(noRulesWarning))
         }
-        if !command.quiet, command.source == .syscall, !loaded.ignoredEventTypesWarning.isEmpty {
+        if !command.quiet, command.source == .syscall, !command.allEvents, !loaded.ignoredEventTypesWarning.isEmpty {
             printError(WatchMessages.noAuditRules(loaded.ignoredEventTypesWarning))
         }
         let input = try command.openAuditLog()
@@ -106,7 +106,7 @@ struct RemoteWatch {
         let start = PspctlV1.EvaluateRequest(request: .start(PspctlV1.EvaluateStart(
             ruleSetID: ruleSetID, allMatches: command.allMatches,
             renderText: command.output == .text, renderJSON: command.output == .json || sinks?.wantsJSON == true,
-            renderedLinesOnly: true)))
+            renderedLinesOnly: true, allEvents: command.allEvents)))
         let pool = BatchPool<PendingBatch>(backends: backends, depth: Self.batchesInFlight, start: start.encoded())
         pool.start()
         let printing = Task { await printer.run(pool) }

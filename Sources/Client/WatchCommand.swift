@@ -139,6 +139,10 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .customLong("all-matches"), help: "Report every matching rule for an event, not only the first.")
     var allMatches = false
 
+    @Flag(name: .customLong("all-events"),
+          help: "With --syscall-events: also judge the event types Falco skips by default (read, write, close …), as Falco does with -A.")
+    var allEvents = false
+
     @Flag(name: .customLong("iso8601"), help: "Print alert times as ISO 8601 UTC (Falco's time_format_iso_8601).")
     var iso8601 = false
 
@@ -231,6 +235,7 @@ struct WatchCommand: ParsableCommand {
             }
             if webhook.anyGiven { throw ValidationError("the --webhook-… options need --listen-webhook") }
         }
+        if allEvents && syscallEvents == nil { throw ValidationError("--all-events needs --syscall-events") }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
         if evaluators.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--evaluator needs a target: HOST:PORT, dns:///NAME:PORT or ipv4:ADDRESS:PORT,…")
@@ -286,7 +291,7 @@ struct WatchCommand: ParsableCommand {
             for source in eventSources {
                 if let warning = RuleSourceCheck.noRulesWarning(engine, source: source) { printError(WatchMessages.noAuditRules(warning)) }
             }
-            if syscallEvents != nil, let warning = RuleSourceCheck.ignoredEventTypesWarning(engine) {
+            if syscallEvents != nil, !allEvents, let warning = RuleSourceCheck.ignoredEventTypesWarning(engine) {
                 printError(WatchMessages.noAuditRules(warning))
             }
         }
@@ -300,7 +305,7 @@ struct WatchCommand: ParsableCommand {
         }
         let input = try openAuditLog()
         sinks?.stopWaiting(on: input.stop)
-        var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches),
+        var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches, allEvents: allEvents),
                                   formatter: AlertFormatter(style: output), keepGoing: keepGoing, showProgress: !quiet,
                                   sinks: sinks, source: source)
         let completed = watch.run(input)

@@ -25,7 +25,7 @@ struct EvaluationSession {
         self.ruleSet = ruleSet
         self.workers = max(1, workers)
         evaluator = ItemEvaluator(engine: ruleSet.engine, allMatches: start.allMatches,
-                                  minimumAlertPriority: try start.minPriority.enginePriority())
+                                  minimumAlertPriority: try start.minPriority.enginePriority(), allEvents: start.allEvents)
         builder = AlertMessageBuilder(renderText: start.renderText, renderJSON: start.renderJSON,
                                       linesOnly: start.renderedLinesOnly)
     }

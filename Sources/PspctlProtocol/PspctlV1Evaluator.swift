@@ -298,9 +298,13 @@ extension PspctlV1 {
         public var renderJSON: Bool
         /// Alerts carry only `rule` and the rendered line(s) asked for.
         public var renderedLinesOnly: Bool
+        /// Also judge sensor events of the types skipped by default (Falco's `-A`).
+        public var allEvents: Bool
 
         public init(ruleSetID: String = "", allMatches: Bool = false, minPriority: Priority = .unspecified,
-                    renderText: Bool = false, renderJSON: Bool = false, renderedLinesOnly: Bool = false) {
+                    renderText: Bool = false, renderJSON: Bool = false, renderedLinesOnly: Bool = false,
+                    allEvents: Bool = false) {
+            self.allEvents = allEvents
             self.ruleSetID = ruleSetID
             self.allMatches = allMatches
             self.minPriority = minPriority
@@ -320,6 +324,7 @@ extension PspctlV1 {
             renderText = r.bool(4)
             renderJSON = r.bool(5)
             renderedLinesOnly = r.bool(6)
+            allEvents = r.bool(7)
         }
         func write(to w: MessageWriter) {
             w.string(1, ruleSetID)
@@ -328,6 +333,7 @@ extension PspctlV1 {
             w.bool(4, renderText)
             w.bool(5, renderJSON)
             w.bool(6, renderedLinesOnly)
+            w.bool(7, allEvents)
         }
     }
 

@@ -243,6 +243,11 @@ final class SyscallEventsTests: XCTestCase {
             "00:00:00.000000003: Error open (proc=y)",
         ])
         XCTAssertTrue(result.stderr.contains("4 lines, 4 events, 3 alerts"), result.stderr)
+        // --all-events (Falco's -A) judges the skipped read event too, and drops the warning.
+        let all = try SensorEvents.watch(rules: [rules], lines: lines, output: "text", options: ["--all-events"])
+        XCTAssertEqual(all.stdoutLines.last, "00:00:00.000000004: Error read (proc=z)")
+        XCTAssertEqual(all.stdoutLines.count, 4)
+        XCTAssertFalse(all.stderr.contains("ignored-evttype"), all.stderr)
         // Falco's ignored-evttype warning, in pspctl's words: `Any event of x` covers every type, `Read by z` read.
         XCTAssertTrue(result.stderr.hasPrefix("pspctl watch: warning (ignored-evttype): loaded rules match the following events: "),
                       result.stderr)

@@ -63,6 +63,9 @@ final class SyscallStreamTests: XCTestCase {
         let events = try Pspctl.temporaryFile(#"{"evt.type":"read","evt.dir":"<","evt.rawtime":1,"proc.name":"cat"}"# + "\n",
                                               suffix: ".jsonl")
         try assertSameAsEmbedded(["--rules", skipped, "--syscall-events", events])
+        try assertSameAsEmbedded(["--rules", skipped, "--syscall-events", events, "--all-events"])
+        XCTAssertEqual(try Pspctl.run(["watch", "--rules", skipped, "--syscall-events", events, "--all-events"]).stdoutLines,
+                       ["00:00:00.000000001: Notice read (proc=cat)"])
         let embedded = try Pspctl.run(["watch", "--rules", skipped, "--syscall-events", events])
         XCTAssertTrue(embedded.stderr.contains("loaded rules match the following events: read;"), embedded.stderr)
         let k8sOnly = try Pspctl.temporaryFile("""

@@ -1551,7 +1551,7 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_request__descriptor =
   (ProtobufCMessageInit) pspctl__v1__evaluate_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descriptors[6] =
+static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descriptors[7] =
 {
   {
     "rule_set_id",
@@ -1625,8 +1625,21 @@ static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "all_events",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__EvaluateStart, all_events),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__evaluate_start__field_indices_by_name[] = {
+  6,   /* field[6] = all_events */
   1,   /* field[1] = all_matches */
   2,   /* field[2] = min_priority */
   4,   /* field[4] = render_json */
@@ -1637,7 +1650,7 @@ static const unsigned pspctl__v1__evaluate_start__field_indices_by_name[] = {
 static const ProtobufCIntRange pspctl__v1__evaluate_start__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__evaluate_start__descriptor =
 {
@@ -1647,7 +1660,7 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_start__descriptor =
   "Pspctl__V1__EvaluateStart",
   "pspctl.v1",
   sizeof(Pspctl__V1__EvaluateStart),
-  6,
+  7,
   pspctl__v1__evaluate_start__field_descriptors,
   pspctl__v1__evaluate_start__field_indices_by_name,
   1,  pspctl__v1__evaluate_start__number_ranges,

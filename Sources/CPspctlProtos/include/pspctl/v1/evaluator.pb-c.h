@@ -306,10 +306,15 @@ struct  Pspctl__V1__EvaluateStart
    * output, output_fields, event_index). `pspctl watch --evaluator` sets it.
    */
   protobuf_c_boolean rendered_lines_only;
+  /*
+   * Also judge sensor events of the types Falco skips by default (read, write, close …), as Falco
+   * does with -A (`pspctl watch --all-events`).
+   */
+  protobuf_c_boolean all_events;
 };
 #define PSPCTL__V1__EVALUATE_START__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__evaluate_start__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, PSPCTL__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, PSPCTL__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0, 0, 0 }
 
 
 struct  Pspctl__V1__EventBatch
