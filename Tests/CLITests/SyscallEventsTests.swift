@@ -272,6 +272,28 @@ final class SyscallEventsTests: XCTestCase {
         XCTAssertEqual(result.stdoutLines, ["00:00:00.000000002: Notice not open by x (type=execve proc=y)"])
     }
 
+    /// Correction (falco-rules.md §10.4): a rule that matches only through a leading `not` is reported
+    /// under its own name (Falco reports whichever rule last stamped the event, or stops).
+    func testALeadingNegationIsReportedUnderItsOwnName() throws {
+        let rules = try Pspctl.temporaryFile("""
+            - rule: Stamping rule
+              desc: its first check is true for execve, then it fails
+              condition: evt.type = execve and proc.name = never
+              output: stamping
+              priority: ERROR
+            - rule: Not bash
+              desc: matches through a leading negation
+              condition: not proc.name in (bash, sh)
+              output: not bash (proc=%proc.name)
+              priority: WARNING
+            """)
+        let result = try SensorEvents.watch(rules: [rules], lines: [
+            SensorEvents.line("execve", time: 1, ["proc.name": "curl"]),
+            SensorEvents.line("execve", time: 2, ["proc.name": "bash"]),
+        ])
+        XCTAssertEqual(try SyscallAlert.all(result).map(\.rule), ["Not bash"])
+    }
+
     /// Missing fields behave as values libsinsp could not extract (syscall-fields.md §6.4): every
     /// comparison is false, `!=` included; `not` flips it.
     func testAbsentFieldsMakeComparisonsFalse() throws {
