@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "K8sAuditFields", dependencies: ["AuditJSON", "ConditionLanguage", "EventTime"], swiftSettings: hotPath),
         .target(name: "PodSecurity", dependencies: ["AuditJSON", "K8sAuditFields", "YAMLKit"]),
         .target(name: "RulesEngine", dependencies: [
-            "YAMLKit", "AuditJSON", "ConditionLanguage", "SyscallFields", "K8sAuditFields", "PodSecurity",
+            "YAMLKit", "AuditJSON", "ConditionLanguage", "EventTime", "SyscallFields", "K8sAuditFields", "PodSecurity",
         ], swiftSettings: hotPath),
         .target(name: "FalcoRulesText"),
         .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
@@ -67,7 +67,7 @@ let package = Package(
         // The pipeline every entry point shares: reading a log (followed, resumed, gzip), evaluating one
         // item, the messages.
         .target(name: "AuditPipeline", dependencies: [
-            "RulesEngine", "AuditJSON", "ConditionLanguage", "K8sAuditFields", "PodSecurity", "CZlib",
+            "RulesEngine", "AuditJSON", "ConditionLanguage", "EventTime", "K8sAuditFields", "PodSecurity", "SyscallFields", "CZlib",
         ], swiftSettings: hotPath),
         // The API server's audit webhook (POST /k8s-audit): a bounded queue and its worker, shared by
         // EvaluatorService and `pspctl watch --listen-webhook`.
@@ -78,14 +78,14 @@ let package = Package(
         // The alert sinks beside stdout (`--alerts-file`, `--alerts-http`): the file copy, and each alert's
         // Falco JSON POSTed through a small HTTP/1.1 client on swift-nio with a bounded queue and retries.
         .target(name: "AlertSinks", dependencies: [
-            "AuditPipeline", "RulesEngine", "K8sAuditFields", "NIOOpenSSL", "TLSCredentials",
+            "AuditPipeline", "RulesEngine", "K8sAuditFields", "SyscallFields", "NIOOpenSSL", "TLSCredentials",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // pspctl.v1.Evaluator: the logic (rule-set cache, Evaluate streams) and its thin executable.
         .target(name: "EvaluationService", dependencies: [
-            "AuditPipeline", "RulesEngine", "GRPCKit", "PspctlProtocol", "RuleSetWire", "ConversionService",
+            "AuditPipeline", "RulesEngine", "EventTime", "SyscallFields", "GRPCKit", "PspctlProtocol", "RuleSetWire", "ConversionService",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
             "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials", "EvaluatorPool", "AlertSinks", "NIOOpenSSL",
-            "AuditWebhook", "ServiceHTTP",
+            "AuditWebhook", "ServiceHTTP", "SyscallFields",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),

@@ -1,7 +1,9 @@
 import AuditPipeline
+import Foundation
 import K8sAuditFields
 import NIOOpenSSL
 import RulesEngine
+import SyscallFields
 import TLSCredentials
 
 /// The alert sinks beside stdout, shared by every entry point that writes alerts (embedded `watch`,
@@ -12,12 +14,14 @@ import TLSCredentials
 /// `json_output` layout), which is what the HTTP sink sends; Falco 0.31.1's text line has no source,
 /// and is not changed.
 public final class AlertSinks: @unchecked Sendable {
-    // Invariant: `scratch` is touched by the one thread (or task) that writes alerts.
+    // Invariant: `scratch` is touched under `scratchLock` only.
     public let file: AlertFile?
     public let http: HTTPAlertSink?
     public let httpTimeout: Duration
     private let jsonFormatter = AlertFormatter(style: .json)
     private var scratch: [UInt8] = []
+    /// Guards `scratch` when several sources of one run write alerts from their own threads.
+    private let scratchLock = NSLock()
 
     /// Warnings about the TLS files (an expired certificate …), to print.
     public let warnings: [String]
@@ -91,8 +95,25 @@ public final class AlertSinks: @unchecked Sendable {
         if style == .json {
             http.send(out.withBytes(from: start) { Array($0.prefix(max(0, $0.count - 1))) })
         } else {
+            scratchLock.lock()
+            defer { scratchLock.unlock() }
             scratch.removeAll(keepingCapacity: true)
             jsonFormatter.write(rule, context, to: &scratch)
+            http.send(scratch)
+        }
+    }
+
+    /// `alertWritten` for a syscall alert on a sensor event.
+    public func alertWritten(_ out: borrowing OutputBuffer, from start: Int, style: AlertFormatter.Style,
+                             _ rule: borrowing CompiledRule, _ event: SensorEvent) {
+        guard let http else { return }
+        if style == .json {
+            http.send(out.withBytes(from: start) { Array($0.prefix(max(0, $0.count - 1))) })
+        } else {
+            scratchLock.lock()
+            defer { scratchLock.unlock() }
+            scratch.removeAll(keepingCapacity: true)
+            jsonFormatter.write(rule, event, to: &scratch)
             http.send(scratch)
         }
     }

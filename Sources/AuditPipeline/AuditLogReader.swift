@@ -42,6 +42,8 @@ public final class AuditLogReader {
         /// Told (with a message) when reading moves on to a rotated log's new file or to the start of a
         /// truncated one (`--verbose` prints it).
         public var onRotation: (@Sendable (String) -> Void)?
+        /// What the file holds, in messages about opening it (`audit log`, `sensor events file`).
+        public var inputName = "audit log"
 
         public init() {}
     }
@@ -93,12 +95,12 @@ public final class AuditLogReader {
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw OpenError(description: "cannot read audit log \(path): it is a directory")
+            throw OpenError(description: "cannot read \(options.inputName) \(path): it is a directory")
         }
         let file: FileSource.Opened
         switch FileSource.open(path) {
         case .failed(let error):
-            throw OpenError(description: "cannot open audit log \(path): \(String(cString: strerror(error)))")
+            throw OpenError(description: "cannot open \(options.inputName) \(path): \(String(cString: strerror(error)))")
         case .notRegular(let fd):
             // A pipe or a device: read as it comes, like standard input.
             guard !options.recordsPosition else {

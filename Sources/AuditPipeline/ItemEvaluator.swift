@@ -28,12 +28,15 @@ public struct ItemEvaluator: Sendable {
     public let minimumAlertPriority: Priority?
     /// Whether an enabled k8s_audit rule reads the pod spec of a request (`ka.req.pod*`, `ka.pss.*` …).
     public let podSpecRules: Bool
+    /// Sensor events of the types Falco skips by default are judged too (Falco's `-A`).
+    public let allEvents: Bool
     private let podCreatingRequest = PodCreatingRequest()
 
-    public init(engine: RulesEngine, allMatches: Bool, minimumAlertPriority: Priority? = nil) {
+    public init(engine: RulesEngine, allMatches: Bool, minimumAlertPriority: Priority? = nil, allEvents: Bool = false) {
         self.engine = engine
         self.allMatches = allMatches
         self.minimumAlertPriority = minimumAlertPriority
+        self.allEvents = allEvents
         podSpecRules = !RuleSourceCheck.podSpecRuleNames(engine).isEmpty
     }
 

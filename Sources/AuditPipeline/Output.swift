@@ -1,6 +1,7 @@
 import Foundation
 import K8sAuditFields
 import RulesEngine
+import SyscallFields
 
 /// A write buffer over a file descriptor (alerts can be many; one write per chunk, not per alert).
 public struct OutputBuffer {
@@ -8,10 +9,14 @@ public struct OutputBuffer {
     private var buffer: [UInt8] = []
     /// `--alerts-file`: every chunk written to stdout is appended there too, right after.
     public var copy: AlertFile?
+    /// Held while a chunk is written, when several buffers (one per source of a run) share the descriptor:
+    /// chunks hold whole lines, so lines never interleave.
+    public var lock: NSLock?
 
-    public init(fileDescriptor: Int32, copy: AlertFile? = nil) {
+    public init(fileDescriptor: Int32, copy: AlertFile? = nil, lock: NSLock? = nil) {
         self.fileDescriptor = fileDescriptor
         self.copy = copy
+        self.lock = lock
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -34,6 +39,12 @@ public struct OutputBuffer {
         buffer.append(UInt8(ascii: "\n"))
     }
 
+    /// One syscall alert line (with its newline).
+    public mutating func writeAlert(_ formatter: AlertFormatter, _ rule: borrowing CompiledRule, _ event: SensorEvent) {
+        formatter.write(rule, event, to: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
     /// A line received ready-made (a remote alert's), with its newline.
     public mutating func writeLine(_ line: UnsafeRawBufferPointer) {
         buffer.append(contentsOf: line)
@@ -46,6 +57,8 @@ public struct OutputBuffer {
     }
 
     public mutating func flush() {
+        lock?.lock()
+        defer { lock?.unlock() }
         var offset = 0
         while offset < buffer.count {
             let n = buffer[offset...].withUnsafeBytes { Foundation.write(fileDescriptor, $0.baseAddress, $0.count) }

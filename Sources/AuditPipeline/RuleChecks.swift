@@ -2,6 +2,7 @@ import ConditionLanguage
 import K8sAuditFields
 import PodSecurity
 import RulesEngine
+import SyscallFields
 
 /// Pod Security Admission's judged requests (pods and pod controllers, create/update/patch, no
 /// exempt subresource) seen in an audit event that holds no `requestObject` (audit level `Metadata`).
@@ -44,19 +45,40 @@ public enum RuleSourceCheck {
 
     /// A warning when no enabled rule has source k8s_audit (the log then cannot produce an alert), or nil.
     public static func noAuditRulesWarning(_ engine: RulesEngine) -> String? {
-        guard !engine.sources.contains(.k8sAudit) else { return nil }
+        noRulesWarning(engine, source: .k8sAudit)
+    }
+
+    /// A warning when no enabled rule has `source` (its input then cannot produce an alert), or nil.
+    public static func noRulesWarning(_ engine: RulesEngine, source: EventSource) -> String? {
+        guard !engine.sources.contains(source) else { return nil }
         let rules = engine.rules
         let loaded: String
         if rules.isEmpty {
             loaded = "no rules are loaded"
         } else {
-            let syscall = rules.filter { $0.source == .syscall }.count
-            let disabled = rules.count - syscall
+            let other = rules.filter { $0.source != source }.count
+            let otherSource = source == .k8sAudit ? EventSource.syscall : .k8sAudit
+            let disabled = rules.count - other
             var parts: [String] = []
-            if syscall > 0 { parts.append("\(syscall) with source syscall") }
+            if other > 0 { parts.append("\(other) with source \(otherSource.rawValue)") }
             if disabled > 0 { parts.append("\(disabled) disabled") }
             loaded = "\(rules.count) rules are loaded: " + parts.joined(separator: ", ")
         }
-        return "warning: no loaded rule has source k8s_audit (\(loaded)); the audit log cannot produce alerts"
+        let input = source == .k8sAudit ? "the audit log" : "the sensor events"
+        return "warning: no loaded rule has source \(source.rawValue) (\(loaded)); \(input) cannot produce alerts"
+    }
+
+    /// Falco's start-up warning `ignored-evttype` (syscall-fields.md §4.6) in pspctl's words: the event
+    /// types in the sets of the enabled syscall rules that are skipped by default, so that those rules
+    /// never see them; nil when there are none.
+    public static func ignoredEventTypesWarning(_ engine: RulesEngine) -> String? {
+        var union = EventTypeSet.empty
+        for rule in engine.rules where rule.enabled && rule.source == .syscall {
+            if let condition = rule.condition { union = union.union(SyscallEventTypes.set(for: condition)) }
+        }
+        let skipped = SyscallEventTypes.skippedByDefault(in: union)
+        guard !skipped.isEmpty else { return nil }
+        return "warning (ignored-evttype): loaded rules match the following events: \(skipped.joined(separator: ",")); "
+            + "but events of these types are skipped, as Falco skips them unless run with -A"
     }
 }

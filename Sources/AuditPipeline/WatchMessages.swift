@@ -5,14 +5,25 @@ import K8sAuditFields
 public enum WatchMessages {
     public static let prefix = "pspctl watch: "
 
+    /// What a run reads: Kubernetes audit events (`--audit-log`) or sensor events (`--syscall-events`).
+    public enum Source: Sendable, Equatable {
+        case k8sAudit, syscall
+
+        /// What one line holds, in a line error: `k8s audit event`, `sensor event`.
+        public var eventNoun: String { self == .k8sAudit ? "k8s audit event" : "sensor event" }
+        /// What the input is, in messages about opening and reading it.
+        public var inputName: String { self == .k8sAudit ? "audit log" : "sensor events file" }
+    }
+
     /// A rejected line: quoted (its first 300 bytes) and the reason given with their control characters
     /// escaped, so a line cannot forge other output. `truncated`: `line` is already only a prefix.
     public static func lineError<Line: Collection>(number: Int, line: Line, reason: String, truncated: Bool = false,
-                                                   keepGoing: Bool) -> String where Line.Element == UInt8 {
+                                                   keepGoing: Bool, source: Source = .k8sAudit) -> String
+    where Line.Element == UInt8 {
         var shown = TextEscaping.escaped(String(decoding: line.prefix(300), as: UTF8.self))
         if truncated || line.count > 300 { shown += "…" }
         let suffix = keepGoing ? ", skipping" : ", stopping"
-        return "\(prefix)Could not read k8s audit event line #\(number), \"\(shown)\": \(TextEscaping.escaped(reason))\(suffix)\n"
+        return "\(prefix)Could not read \(source.eventNoun) line #\(number), \"\(shown)\": \(TextEscaping.escaped(reason))\(suffix)\n"
     }
 
     /// The reason of a line longer than `--max-line-bytes`.
@@ -21,8 +32,13 @@ public enum WatchMessages {
     }
 
     /// The log could not be read on (exit status 2). Control characters (of a file name) are escaped.
-    public static func readError(_ message: String) -> String {
-        "\(prefix)\(TextEscaping.escaped(message))\n"
+    public static func readError(_ message: String, source: Source = .k8sAudit) -> String {
+        var message = message
+        let reading = "error reading the audit log"
+        if source != .k8sAudit, message.hasPrefix(reading) {
+            message = "error reading the \(source.inputName)" + message.dropFirst(reading.count)
+        }
+        return "\(prefix)\(TextEscaping.escaped(message))\n"
     }
 
     /// What opening the log decided (a rotation while pspctl was stopped …), or why its position could
@@ -64,10 +80,11 @@ public enum WatchMessages {
     /// The end-of-run summary: the warning first (the count stays the last line but for --verbose's
     /// statistics), then the counts, then with `verbose` Falco's statistics. `rules`: every loaded rule's
     /// name and priority as written, indexed like `counts.alertsByRule`.
+    /// `label`: the source's name, when a run has several (`audit log: 10 lines, …`).
     public static func summary(_ counts: PipelineCounts, rules: [(name: String, prioritySpelling: String)],
-                               verbose: Bool) -> String {
+                               verbose: Bool, label: String? = nil) -> String {
         var text = podRequestsWithoutObjectWarning(counts.podRequestsWithoutObject)
-        text += "\(prefix)\(counts.lines) lines, \(counts.events) events, \(counts.alerts) alerts"
+        text += "\(prefix)\(label.map { "\($0): " } ?? "")\(counts.lines) lines, \(counts.events) events, \(counts.alerts) alerts"
         if counts.rejectedLines > 0 { text += ", \(counts.rejectedLines) rejected lines" }
         text += "\n"
         if verbose {

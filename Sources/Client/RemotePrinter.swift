@@ -14,6 +14,8 @@ final class RemotePrinter: @unchecked Sendable {
     let style: AlertFormatter.Style
     let keepGoing: Bool
     let verbose: Bool
+    /// Audit events or sensor events (the wording of line errors).
+    var source: WatchMessages.Source = .k8sAudit
     private(set) var counts: PipelineCounts
     private let ruleIndex: [String: Int]
     private(set) var readFailed = false
@@ -100,7 +102,8 @@ final class RemotePrinter: @unchecked Sendable {
                 next += 1
                 if !error.isEmpty {
                     counts.rejectedLines += 1
-                    if !reject(WatchMessages.lineError(number: number, line: batch.line(bytes), reason: error, keepGoing: keepGoing)) {
+                    if !reject(WatchMessages.lineError(number: number, line: batch.line(bytes), reason: error, keepGoing: keepGoing,
+                                                       source: source)) {
                         return stop
                     }
                 }
@@ -108,7 +111,8 @@ final class RemotePrinter: @unchecked Sendable {
                 counts.lines = line
                 counts.rejectedLines += 1
                 let reason = WatchMessages.overlongLineReason(maxLineBytes: maxLineBytes)
-                if !reject(WatchMessages.lineError(number: line, line: prefix, reason: reason, truncated: true, keepGoing: keepGoing)) {
+                if !reject(WatchMessages.lineError(number: line, line: prefix, reason: reason, truncated: true, keepGoing: keepGoing,
+                                                   source: source)) {
                     return stop
                 }
             }
@@ -117,7 +121,7 @@ final class RemotePrinter: @unchecked Sendable {
         if let message = batch.readError {
             out.flush()
             progress?.clear()
-            printError(WatchMessages.readError(message))
+            printError(WatchMessages.readError(message, source: source))
             readFailed = true
             return Stop(position: batch.end)
         }

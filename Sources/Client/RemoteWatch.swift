@@ -53,14 +53,19 @@ struct RemoteWatch {
             }
         }
         let (loaded, placed) = try RemoteRuleLoading(command: command, evaluators: evaluators).load()
-        if !command.quiet, !loaded.noK8sAuditRulesWarning.isEmpty {
-            printError(WatchMessages.noAuditRules(loaded.noK8sAuditRulesWarning))
+        let noRulesWarning = command.source == .syscall ? loaded.noSyscallRulesWarning : loaded.noK8sAuditRulesWarning
+        if !command.quiet, !noRulesWarning.isEmpty {
+            printError(WatchMessages.noAuditRules(noRulesWarning))
+        }
+        if !command.quiet, command.source == .syscall, !command.allEvents, !loaded.ignoredEventTypesWarning.isEmpty {
+            printError(WatchMessages.noAuditRules(loaded.ignoredEventTypesWarning))
         }
         let input = try command.openAuditLog()
         sinks?.stopWaiting(on: input.stop)
         let printer = RemotePrinter(style: command.output, keepGoing: command.keepGoing, verbose: command.verbose,
                                     showProgress: !command.quiet, rules: loaded.rules, sinks: sinks)
         printer.maxLineBytes = command.maxLineBytes
+        printer.source = command.source
         printer.input = input
         printer.flushEachBatch = command.follow || input.recorder != nil
         let failure = try stream(input, ruleSetID: loaded.id, placed: placed, printer: printer)
@@ -101,7 +106,7 @@ struct RemoteWatch {
         let start = PspctlV1.EvaluateRequest(request: .start(PspctlV1.EvaluateStart(
             ruleSetID: ruleSetID, allMatches: command.allMatches,
             renderText: command.output == .text, renderJSON: command.output == .json || sinks?.wantsJSON == true,
-            renderedLinesOnly: true)))
+            renderedLinesOnly: true, allEvents: command.allEvents)))
         let pool = BatchPool<PendingBatch>(backends: backends, depth: Self.batchesInFlight, start: start.encoded())
         pool.start()
         let printing = Task { await printer.run(pool) }
@@ -118,20 +123,24 @@ struct RemoteWatch {
     /// log's stretch goes out as soon as the reader has caught up with the log's writer. `recording`:
     /// the stretches carry their positions (`--state-file`).
     private func read(_ input: AuditLogReader, recording: Bool, send: (PendingBatch) -> Bool) {
-        var batch = PendingBatch(reservingCapacity: Self.batchBytes + Self.batchItems * 8)
+        let kind: EventItemKind = command.source == .syscall ? .sensorEvent : .k8sAuditJSON
+        var batch = PendingBatch(kind: kind, reservingCapacity: Self.batchBytes + Self.batchItems * 8)
         var goOn = true
+        var sensors = SensorBatchNumbering()
         func flush() {
             if !batch.isEmpty {
                 if recording { batch.end = input.position }
+                if kind == .sensorEvent { sensors.close(&batch) }
                 goOn = send(batch)
             }
             // The next stretch reserves what this one took: a whole stretch while a backlog is read, a
             // small one once a followed log is caught up and each stretch holds what was just written.
-            batch = PendingBatch(reservingCapacity: max(1 << 12, batch.encodedSize))
+            batch = PendingBatch(kind: kind, reservingCapacity: max(1 << 12, batch.encodedSize))
         }
         input.forEachLine { line, lineNumber in
             batch.lastLine = lineNumber
             if ItemEvaluator.isBlank(line) { return true }
+            if kind == .sensorEvent { sensors.add(line, to: &batch) }
             batch.append(line: UnsafeRawBufferPointer(line), number: lineNumber)
             if recording, let position = input.position { batch.entryEnds.append(position) }
             if batch.itemCount >= Self.batchItems || batch.byteCount >= Self.batchBytes { flush() }

@@ -11,7 +11,7 @@ import ServiceHTTP
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Evaluate Falco rules against a Kubernetes audit log and print alerts.",
+        abstract: "Evaluate Falco rules against a Kubernetes audit log (or sensors' syscall events) and print alerts.",
         discussion: """
         The audit log holds one audit.k8s.io Event JSON object per line (an EventList object or a JSON \
         array of events on a line is accepted too), as the API server's log backend writes it. Rules \
@@ -37,6 +37,9 @@ struct WatchCommand: ParsableCommand {
           pspctl watch --rules k8s_audit_rules.yaml --listen-webhook 127.0.0.1:9765 --output json
           pspctl watch --rules k8s_audit_rules.yaml --listen-webhook 0.0.0.0:9765 --webhook-tls-cert tls.crt \\
             --webhook-tls-key tls.key --webhook-tls-client-ca apiserver-client-ca.pem
+          pspctl watch --rules falco_rules.yaml --rules psp_rules.yaml --syscall-events sensor-events.jsonl
+          sensor | pspctl watch --rules falco_rules.yaml --syscall-events - --output json --evaluator 127.0.0.1:50052
+          pspctl watch --rules k8s_audit_rules.yaml --rules falco_rules.yaml --audit-log audit.log --syscall-events events.jsonl --follow
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-file alerts.log
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-http http://falcosidekick:2801/
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.log --follow --alerts-http https://falcosidekick.example:2801/ \\
@@ -81,6 +84,19 @@ struct WatchCommand: ParsableCommand {
         https (TLS 1.2 or later, the system OpenSSL); with --webhook-tls-client-ca too, a request without \
         a client certificate is answered 403 (checked before the bearer token), and a client certificate \
         that CA did not sign fails the TLS handshake.
+        --syscall-events PATH|- reads syscall events from sensors instead of an audit log: one flat JSON \
+        object per line mapping Falco field names to values, e.g. {"evt.type":"execve","evt.dir":"<",\
+        "evt.rawtime":"1650000000500000000","proc.name":"bash","container.id":"0123456789ab"} (evt.type, \
+        evt.dir and evt.rawtime are required). They are judged by the syscall rules (Falco's falco_rules.yaml, \
+        the System Activity rules of pspctl convert) as Falco 0.31.1 judges them: per event type, first \
+        match wins, a field the event lacks makes every comparison on it false, events Falco skips by \
+        default (read, write, close …) are not evaluated. A bad event is a line error ("sensor event: unknown \
+        field foo.bar", "… missing required field evt.rawtime", "… invalid value for proc.pid", "… field \
+        fd.ip is computed and cannot be supplied"), with --keep-going as for audit logs. --follow, \
+        --state-file, gzip files, the sinks and --evaluator work as with --audit-log. --audit-log and \
+        --syscall-events together watch both in one process (each on its own thread, alerts of both on \
+        stdout and the sinks, one summary line per source; not with --evaluator or --state-file).
+
         Alert sinks, beside stdout: --alerts-file appends every alert line as stdout gets it (created \
         0600 if absent, fsync'd at exit). --alerts-http POSTs each alert's JSON line (the --output json \
         line, whatever --output is; it says the alert's source) to an http:// or https:// URL, one request per alert \
@@ -102,6 +118,11 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read (a gzip file is read decompressed), or - for standard input.", valueName: "path"),
             completion: .file(extensions: ["jsonl", "json", "log", "gz"]))
     var auditLog: String?
+
+    @Option(name: .customLong("syscall-events"),
+            help: ArgumentHelp("Instead of an audit log, read syscall events from sensors: one flat JSON object of Falco field names and values per line (a file, or - for standard input), judged by the syscall rules.", valueName: "path"),
+            completion: .file(extensions: ["jsonl", "json", "gz"]))
+    var syscallEvents: String?
 
     @Option(name: .customLong("listen-webhook"),
             help: ArgumentHelp("Instead of a log, serve the API server's audit webhook (POST /k8s-audit, HTTP) on HOST:PORT and evaluate its events until SIGINT or SIGTERM (port 0 picks a free port; stderr says which).",
@@ -130,6 +151,10 @@ struct WatchCommand: ParsableCommand {
 
     @Flag(name: .customLong("all-matches"), help: "Report every matching rule for an event, not only the first.")
     var allMatches = false
+
+    @Flag(name: .customLong("all-events"),
+          help: "With --syscall-events: also judge the event types Falco skips by default (read, write, close …), as Falco does with -A.")
+    var allEvents = false
 
     @Flag(name: .customLong("iso8601"), help: "Print alert times as ISO 8601 UTC (Falco's time_format_iso_8601).")
     var iso8601 = false
@@ -187,6 +212,23 @@ struct WatchCommand: ParsableCommand {
     mutating func validate() throws {
         try tls.requireRemote(!evaluators.isEmpty, remoteOption: "--evaluator")
         guard !rulesFiles.isEmpty else { throw ValidationError("at least one --rules file is required") }
+        if syscallEvents != nil {
+            if auditLog != nil {
+                // Both sources in one process (MultiSourceWatch).
+                guard evaluators.isEmpty else {
+                    throw ValidationError("--evaluator takes one source per run: give --audit-log or --syscall-events")
+                }
+                guard stateFile == nil else {
+                    throw ValidationError("--state-file records the position of one log: give --audit-log or --syscall-events with it")
+                }
+                guard auditLog != "-" || syscallEvents != "-" else {
+                    throw ValidationError("--audit-log and --syscall-events cannot both read standard input")
+                }
+            }
+            guard listenWebhook == nil else {
+                throw ValidationError("give --syscall-events or --listen-webhook, not both: one source per run")
+            }
+        }
         if let listenWebhook {
             guard auditLog == nil else {
                 throw ValidationError("give --audit-log or --listen-webhook, not both: one source at a time")
@@ -201,9 +243,12 @@ struct WatchCommand: ParsableCommand {
                 throw ValidationError("--follow, --from and --state-file are for --audit-log, not --listen-webhook")
             }
         } else {
-            guard auditLog != nil else { throw ValidationError("give --audit-log PATH (or - for standard input), or --listen-webhook HOST:PORT") }
+            guard inputPath != nil else {
+                throw ValidationError("give --audit-log PATH (or - for standard input), --syscall-events PATH (or -), or --listen-webhook HOST:PORT")
+            }
             if webhook.anyGiven || webhookTLS.anyGiven { throw ValidationError("the --webhook-… options need --listen-webhook") }
         }
+        if allEvents && syscallEvents == nil { throw ValidationError("--all-events needs --syscall-events") }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
         if evaluators.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--evaluator needs a target: HOST:PORT, dns:///NAME:PORT or ipv4:ADDRESS:PORT,…")
@@ -212,10 +257,10 @@ struct WatchCommand: ParsableCommand {
             throw ValidationError("--from needs --follow (a log read once is read from its beginning; --state-file resumes it where an earlier run stopped)")
         }
         if let stateFile, stateFile.isEmpty { throw ValidationError("--state-file needs a file name") }
-        if auditLog == "-" && stateFile != nil {
+        if inputPath == "-" && stateFile != nil {
             throw ValidationError("--state-file needs a log file: standard input has no position to record")
         }
-        if auditLog == "-" && from == .end {
+        if (auditLog == "-" || syscallEvents == "-") && from == .end {
             throw ValidationError("--from end needs a log file: standard input is read as it comes")
         }
         guard (1...60_000).contains(pollIntervalMilliseconds) else {
@@ -258,19 +303,27 @@ struct WatchCommand: ParsableCommand {
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }
-        if !quiet, let warning = RuleSourceCheck.noAuditRulesWarning(engine) {
-            printError(WatchMessages.noAuditRules(warning))
+        if !quiet {
+            for source in eventSources {
+                if let warning = RuleSourceCheck.noRulesWarning(engine, source: source) { printError(WatchMessages.noAuditRules(warning)) }
+            }
+            if syscallEvents != nil, !allEvents, let warning = RuleSourceCheck.ignoredEventTypesWarning(engine) {
+                printError(WatchMessages.noAuditRules(warning))
+            }
         }
         if let listenWebhook {
             let status = WebhookWatch(command: self, engine: engine, address: listenWebhook, sinks: sinks).run()
             if status != 0 { throw ExitCode(status) }
             return
         }
+        if auditLog != nil && syscallEvents != nil {
+            return try MultiSourceWatch(command: self, engine: engine, sinks: sinks).run()
+        }
         let input = try openAuditLog()
         sinks?.stopWaiting(on: input.stop)
-        var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches),
+        var watch = EmbeddedWatch(evaluator: ItemEvaluator(engine: engine, allMatches: allMatches, allEvents: allEvents),
                                   formatter: AlertFormatter(style: output), keepGoing: keepGoing, showProgress: !quiet,
-                                  sinks: sinks)
+                                  sinks: sinks, source: source)
         let completed = watch.run(input)
         let recorded = input.finishRecording()
         let delivered = finishAlertSinks(sinks)
@@ -281,6 +334,17 @@ struct WatchCommand: ParsableCommand {
 }
 
 extension WatchCommand {
+    /// The file (or `-`) read: `--audit-log` or `--syscall-events`; nil with `--listen-webhook`.
+    var inputPath: String? { auditLog ?? syscallEvents }
+
+    /// What the input holds.
+    var source: WatchMessages.Source { syscallEvents != nil ? .syscall : .k8sAudit }
+
+    /// The rules' sources that judge the input (both, with --audit-log and --syscall-events).
+    var eventSources: [EventSource] {
+        (auditLog != nil || listenWebhook != nil ? [.k8sAudit] : []) + (syscallEvents != nil ? [.syscall] : [])
+    }
+
     /// Whether alerts go to a sink beside stdout.
     var hasAlertSinks: Bool { alertsFile != nil || alertsHTTP != nil }
 

@@ -39,22 +39,30 @@ extension WatchCommand {
     /// position at once (so an unwritable state file is found before any event is read), and from then
     /// on SIGINT and SIGTERM stop the run cleanly when it follows the log or records its position.
     func openAuditLog() throws -> WatchInput {
+        try openInput(inputPath ?? "-", source: source)
+    }
+
+    /// `openAuditLog` for one of the sources of a run (`path` holds `source`'s events). `alwaysStoppable`:
+    /// the run has several sources, so one that stops (a bad line, a read error) stops the others.
+    func openInput(_ path: String, source: WatchMessages.Source, alwaysStoppable: Bool = false) throws -> WatchInput {
         var options = AuditLogReader.Options()
         options.maxLineBytes = maxLineBytes
         options.follow = follow
         options.from = from ?? .beginning
         options.pollInterval = .milliseconds(pollIntervalMilliseconds)
+        options.inputName = source.inputName
         let stateFile = stateFile.map(WatchStateFile.init(path:))
         options.recordsPosition = stateFile != nil
         // With a sink, a stop is clean too (file synced, queue drained), but for standard input read without
         // --follow: a blocking read there would not see the stop, so signals keep their default action.
-        let stop = follow || stateFile != nil || (hasAlertSinks && auditLog != "-") ? StopFlag() : nil
+        let catchesSignals = follow || stateFile != nil || (hasAlertSinks && path != "-")
+        let stop = catchesSignals || alwaysStoppable ? StopFlag() : nil
         options.stop = stop
         if verbose { options.onRotation = { printError(WatchMessages.inputNote($0)) } }
         let reader: AuditLogReader
         do {
             options.resume = try stateFile?.load()
-            reader = try AuditLogReader(path: auditLog ?? "-", options: options)
+            reader = try AuditLogReader(path: path, options: options)
         } catch {
             throw fail("watch", "\(error)", status: 2)
         }
@@ -65,7 +73,7 @@ extension WatchCommand {
         if let recorder, !recorder.record(reader.position) {
             throw fail("watch", recorder.failure ?? "cannot write the state file", status: 2)
         }
-        stop?.catchSignals()
+        if catchesSignals { stop?.catchSignals() }
         return WatchInput(reader: reader, recorder: recorder, stop: stop)
     }
 }

@@ -1,6 +1,8 @@
+import EventTime
 import K8sAuditFields
 import PspctlProtocol
 import RulesEngine
+import SyscallFields
 
 /// Builds the wire `Alert` of one match with the one formatter (`AlertFormatter`): the fields of
 /// Falco's JSON alert, and the text and/or JSON line exactly as `pspctl watch` prints them.
@@ -38,6 +40,35 @@ struct AlertMessageBuilder: Sendable {
         if renderText {
             scratch.removeAll(keepingCapacity: true)
             textFormatter.write(rule, context, to: &scratch)
+            alert.textLine = String(decoding: scratch, as: UTF8.self)
+        }
+        return alert
+    }
+
+    /// The wire `Alert` of a syscall rule's match on a sensor event (`source` `syscall`; `output_fields`
+    /// typed as Falco's JSON has them, their text in `value`, `is_null` for `null`).
+    mutating func alert(_ rule: borrowing CompiledRule, _ event: SensorEvent) -> PspctlV1.Alert {
+        var alert = linesOnly
+            ? PspctlV1.Alert(rule: rule.name)
+            : PspctlV1.Alert(rule: rule.name, priority: PspctlV1.Priority(rule.priority), source: rule.source.rawValue,
+                             tags: rule.tags, time: TimestampText.utc(event.rawTime))
+        if !linesOnly || renderJSON, let parts = AlertFormatter.parts(rule, event) {
+            if !linesOnly {
+                alert.output = parts.text
+                alert.outputFields = parts.fields.map { field in
+                    let text = AlertFormatter.wireText(field.value)
+                    return PspctlV1.OutputField(key: field.key, value: text ?? "", isNull: text == nil)
+                }
+            }
+            if renderJSON {
+                scratch.removeAll(keepingCapacity: true)
+                AlertFormatter.writeJSON(rule, event, text: parts.text, fields: parts.fields, to: &scratch)
+                alert.jsonLine = String(decoding: scratch, as: UTF8.self)
+            }
+        }
+        if renderText {
+            scratch.removeAll(keepingCapacity: true)
+            textFormatter.write(rule, event, to: &scratch)
             alert.textLine = String(decoding: scratch, as: UTF8.self)
         }
         return alert

@@ -15,6 +15,8 @@ struct EvaluationSession {
     private let workers: Int
     private var nextIndex: UInt64 = 0
     private(set) var counts = PspctlV1.Counts()
+    /// `evt.rawtime` of the stream's first valid sensor event (`evt.reltime*`), unless batches say the run's.
+    private var sensorStartTime: UInt64?
 
     /// Items a stretch holds at least: below it, a batch is evaluated on the calling thread.
     static let minimumStretch = 64
@@ -23,7 +25,7 @@ struct EvaluationSession {
         self.ruleSet = ruleSet
         self.workers = max(1, workers)
         evaluator = ItemEvaluator(engine: ruleSet.engine, allMatches: start.allMatches,
-                                  minimumAlertPriority: try start.minPriority.enginePriority())
+                                  minimumAlertPriority: try start.minPriority.enginePriority(), allEvents: start.allEvents)
         builder = AlertMessageBuilder(renderText: start.renderText, renderJSON: start.renderJSON,
                                       linesOnly: start.renderedLinesOnly)
     }
@@ -33,11 +35,12 @@ struct EvaluationSession {
         let count = batch.items.count
         let first = nextIndex
         nextIndex += UInt64(count)
+        let sensors = sensorNumbering(batch, first: first)
         let stretches = min(workers, count / Self.minimumStretch)
         var results: [PspctlV1.ItemResult]
         if stretches <= 1 {
             var builder = builder
-            results = (0..<count).map { Self.result(batch, $0, index: first + UInt64($0), evaluator, &builder) }
+            results = (0..<count).map { Self.result(batch, $0, index: first + UInt64($0), sensors, evaluator, &builder) }
         } else {
             results = Array(repeating: PspctlV1.ItemResult(), count: count)
             let size = (count + stretches - 1) / stretches
@@ -46,7 +49,7 @@ struct EvaluationSession {
                 DispatchQueue.concurrentPerform(iterations: stretches) { [evaluator, builder] stretch in
                     var builder = builder
                     for i in stretch * size..<min(count, (stretch + 1) * size) {
-                        out.buffer[i] = Self.result(batch, i, index: first + UInt64(i), evaluator, &builder)
+                        out.buffer[i] = Self.result(batch, i, index: first + UInt64(i), sensors, evaluator, &builder)
                     }
                 }
             }
@@ -61,19 +64,44 @@ struct EvaluationSession {
         return PspctlV1.EvaluateResponse(results: results, counts: counts)
     }
 
-    private static func result(_ batch: EventBatchView, _ item: Int, index: UInt64, _ evaluator: ItemEvaluator,
-                               _ builder: inout AlertMessageBuilder) -> PspctlV1.ItemResult {
+    /// How the batch's sensor events are numbered (`evt.num`) and timed (`evt.reltime*`): the batch's
+    /// own fields when the client set them (a run spread over several streams), else this stream's count
+    /// and its first valid event, found before the items are evaluated (they may be evaluated out of order).
+    private mutating func sensorNumbering(_ batch: EventBatchView, first: UInt64) -> SensorNumbering {
+        guard batch.kinds.contains(.sensorEvent) else { return SensorNumbering(itemsBefore: first, startTime: nil) }
+        let itemsBefore = batch.firstItemNumber > 0 ? batch.firstItemNumber - 1 : first
+        if batch.sensorRunStartTime > 0 { return SensorNumbering(itemsBefore: itemsBefore, startTime: batch.sensorRunStartTime) }
+        if sensorStartTime == nil {
+            let sensorItems = batch.kinds.indices.filter { batch.kinds[$0] == .sensorEvent }
+            sensorStartTime = batch.bytes.withUnsafeBufferPointer { bytes in
+                SensorEventItem.firstStartTime(sensorItems.lazy.compactMap { batch.items[$0] }.map {
+                    UnsafeBufferPointer(rebasing: bytes[$0])
+                })
+            }
+        }
+        return SensorNumbering(itemsBefore: itemsBefore, startTime: sensorStartTime)
+    }
+
+    private static func result(_ batch: EventBatchView, _ item: Int, index: UInt64, _ sensors: SensorNumbering,
+                               _ evaluator: ItemEvaluator, _ builder: inout AlertMessageBuilder) -> PspctlV1.ItemResult {
         var result = PspctlV1.ItemResult(index: index)
         var alerts: [PspctlV1.Alert] = []
+        let kind = batch.kinds[item]
         let outcome = batch.withItem(item) { buffer in
             buffer.map { buffer in
-                evaluator.evaluate(buffer) { _, rule, context, eventIndex in
+                if kind == .sensorEvent {
+                    var run = SensorRun(items: sensors.itemsBefore + UInt64(item), startTime: sensors.startTime)
+                    return evaluator.evaluateSensorEvent(buffer, run: &run) { _, rule, event in
+                        alerts.append(builder.alert(rule, event))
+                    }
+                }
+                return evaluator.evaluate(buffer) { _, rule, context, eventIndex in
                     alerts.append(builder.alert(rule, context, eventIndex: eventIndex))
                 }
             }
         }
         guard let outcome else {
-            result.error = "the item holds no event this evaluator reads (k8s_audit_json)"
+            result.error = "the item holds no event this evaluator reads (k8s_audit_json, sensor_event)"
             return result
         }
         result.events = UInt32(outcome.events)
@@ -82,6 +110,12 @@ struct EvaluationSession {
         result.podRequestsWithoutObject = UInt32(outcome.podRequestsWithoutObject)
         return result
     }
+}
+
+/// The numbering of one batch's sensor events: items of the run before the batch, the run's start time.
+private struct SensorNumbering: Sendable {
+    let itemsBefore: UInt64
+    let startTime: UInt64?
 }
 
 /// The results buffer shared by a batch's stretches; each writes only its own indexes.

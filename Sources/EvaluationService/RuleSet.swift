@@ -29,7 +29,9 @@ final class RuleSet: Sendable {
             id: id, ruleCount: UInt32(engine.rules.count), warnings: warnings.map(\.text),
             notableWarnings: warnings.indices.filter { warnings[$0].isNotable }.map(UInt32.init),
             noK8sAuditRulesWarning: RuleSourceCheck.noAuditRulesWarning(engine) ?? "",
-            rules: engine.rules.map { PspctlV1.RuleInfo(name: $0.name, prioritySpelling: $0.prioritySpelling) })
+            rules: engine.rules.map { PspctlV1.RuleInfo(name: $0.name, prioritySpelling: $0.prioritySpelling) },
+            noSyscallRulesWarning: RuleSourceCheck.noRulesWarning(engine, source: .syscall) ?? "",
+            ignoredEventTypesWarning: RuleSourceCheck.ignoredEventTypesWarning(engine) ?? "")
     }
 
     var summary: PspctlV1.RuleSetSummary {

@@ -1,6 +1,6 @@
 // The two messages of an Evaluate stream that carry the log itself, read and written straight in the
 // protobuf wire format, without protobuf-c's structs or a Swift value per line and alert:
-// - `EventBatchEncoder` writes an `EvaluateRequest { batch { items { k8s_audit_json } } }` as the client
+// - `EventBatchEncoder` writes an `EvaluateRequest { batch { items { k8s_audit_json | sensor_event } } }` as the client
 //   reads the log: one append per line, one buffer per batch;
 // - `EventBatchView` reads one on the server, handing each item's bytes to the evaluator in place;
 // - `EvaluateResponseView` reads an `EvaluateResponse` on the client as byte ranges of the lines to print.
@@ -15,7 +15,8 @@ private enum Field {
     // EvaluateRequest
     static let requestStart: UInt64 = 1, requestBatch: UInt64 = 2
     // EventBatch, EventItem
-    static let batchItems: UInt64 = 1, itemK8sAuditJSON: UInt64 = 1
+    static let batchItems: UInt64 = 1, batchFirstItemNumber: UInt64 = 2, batchSensorRunStartTime: UInt64 = 3
+    static let itemK8sAuditJSON: UInt64 = 1, itemSensorEvent: UInt64 = 2
     // EvaluateResponse
     static let responseResults: UInt64 = 1
     // ItemResult
@@ -27,15 +28,30 @@ private enum Field {
     static func tag(_ number: UInt64, _ wireType: UInt8) -> UInt8 { UInt8(number << 3) | wireType }
 }
 
+/// What an `EventItem` holds.
+public enum EventItemKind: Sendable, Equatable {
+    /// `k8s_audit_json`: an audit-log line.
+    case k8sAuditJSON
+    /// `sensor_event`: one sensor event's JSON object.
+    case sensorEvent
+
+    var fieldNumber: UInt64 { self == .k8sAuditJSON ? Field.itemK8sAuditJSON : Field.itemSensorEvent }
+}
+
 // MARK: writing
 
-/// The bytes of one `EvaluateRequest` holding a batch of `k8s_audit_json` items, built a line at a time.
+/// The bytes of one `EvaluateRequest` holding a batch of items of one kind, built a line at a time.
 public struct EventBatchEncoder: Sendable {
     /// The EventBatch's own fields: `items` elements, each `tag len (tag len line)`.
     private var body: [UInt8] = []
     public private(set) var count = 0
+    /// What every item holds.
+    public let kind: EventItemKind
 
-    public init(reservingCapacity bytes: Int = 0) { body.reserveCapacity(bytes) }
+    public init(reservingCapacity bytes: Int = 0, kind: EventItemKind = .k8sAuditJSON) {
+        self.kind = kind
+        body.reserveCapacity(bytes)
+    }
 
     /// Appends one item holding `line`; returns where the line's bytes sit (for `line(at:)`).
     @discardableResult
@@ -43,7 +59,7 @@ public struct EventBatchEncoder: Sendable {
         let inner = 1 + Self.varintSize(UInt64(line.count)) + line.count
         body.append(Field.tag(Field.batchItems, Field.lengthDelimited))
         Self.appendVarint(UInt64(inner), to: &body)
-        body.append(Field.tag(Field.itemK8sAuditJSON, Field.lengthDelimited))
+        body.append(Field.tag(kind.fieldNumber, Field.lengthDelimited))
         Self.appendVarint(UInt64(line.count), to: &body)
         let start = body.count
         body.append(contentsOf: line)
@@ -54,13 +70,21 @@ public struct EventBatchEncoder: Sendable {
     /// The bytes of a line appended (`range` as `append` returned it).
     public func line(at range: Range<Int>) -> ArraySlice<UInt8> { body[range] }
 
-    /// The serialized `EvaluateRequest`.
-    public func request() -> [UInt8] {
+    /// The serialized `EvaluateRequest`; nonzero `firstItemNumber` and `sensorRunStartTime` are the
+    /// batch's fields 2 and 3 (written after the items).
+    public func request(firstItemNumber: UInt64 = 0, sensorRunStartTime: UInt64 = 0) -> [UInt8] {
+        var trailer: [UInt8] = []
+        for (number, value) in [(Field.batchFirstItemNumber, firstItemNumber), (Field.batchSensorRunStartTime, sensorRunStartTime)]
+        where value != 0 {
+            trailer.append(Field.tag(number, Field.varint))
+            Self.appendVarint(value, to: &trailer)
+        }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(body.count + 11)
+        bytes.reserveCapacity(body.count + trailer.count + 11)
         bytes.append(Field.tag(Field.requestBatch, Field.lengthDelimited))
-        Self.appendVarint(UInt64(body.count), to: &bytes)
+        Self.appendVarint(UInt64(body.count + trailer.count), to: &bytes)
         bytes.append(contentsOf: body)
+        bytes.append(contentsOf: trailer)
         return bytes
     }
 
@@ -157,17 +181,26 @@ struct WireCursor {
     }
 }
 
-/// An `EvaluateRequest` that holds a batch, read in place: each item's `k8s_audit_json` bytes, or none
-/// (an item holding another kind of event). `nil` from `init` when the request is not a batch.
+/// An `EvaluateRequest` that holds a batch, read in place: each item's event bytes (`k8s_audit_json` or
+/// `sensor_event`) and kind, or none (an empty item, or a kind of a later version). `nil` from `init`
+/// when the request is not a batch.
 public struct EventBatchView: Sendable {
     public let bytes: [UInt8]
-    /// Per item, the range of its k8s_audit_json bytes in `bytes`; nil when the item holds none.
+    /// Per item, the range of its event's bytes in `bytes`; nil when the item holds none.
     public private(set) var items: [Range<Int>?] = []
+    /// Per item, what its bytes are (nil when it holds none).
+    public private(set) var kinds: [EventItemKind?] = []
+    /// `EventBatch.first_item_number` (0: unset).
+    public private(set) var firstItemNumber: UInt64 = 0
+    /// `EventBatch.sensor_run_start_time` (0: unset).
+    public private(set) var sensorRunStartTime: UInt64 = 0
 
     /// Reads `bytes` as an `EvaluateRequest`; nil when it holds no batch (a `start`, or nothing).
     public init?(request bytes: [UInt8]) throws(ProtocolDecodingError) {
         self.bytes = bytes
         var items: [Range<Int>?] = []
+        var kinds: [EventItemKind?] = []
+        var firstItemNumber: UInt64 = 0, sensorRunStartTime: UInt64 = 0
         var batch: Range<Int>?
         try bytes.withUnsafeBufferPointer { (buffer) throws(ProtocolDecodingError) in
             var cursor = WireCursor(bytes: buffer, position: 0, end: buffer.count, messageName: "pspctl.v1.EvaluateRequest")
@@ -189,27 +222,52 @@ public struct EventBatchView: Sendable {
             var list = cursor.nested(batch)
             while !list.atEnd {
                 let (number, wireType) = try list.tag()
-                guard number == Field.batchItems else { try list.skip(wireType); continue }
+                switch number {
+                case Field.batchFirstItemNumber:
+                    try list.expect(wireType, is: Field.varint, field: "batch.first_item_number")
+                    firstItemNumber = try list.varint()
+                    continue
+                case Field.batchSensorRunStartTime:
+                    try list.expect(wireType, is: Field.varint, field: "batch.sensor_run_start_time")
+                    sensorRunStartTime = try list.varint()
+                    continue
+                case Field.batchItems:
+                    break
+                default:
+                    try list.skip(wireType)
+                    continue
+                }
                 try list.expect(wireType, is: Field.lengthDelimited, field: "batch.items")
                 var item = list.nested(try list.lengthDelimited())
                 var event: Range<Int>?
+                var kind: EventItemKind?
                 while !item.atEnd {
                     let (number, wireType) = try item.tag()
-                    if number == Field.itemK8sAuditJSON {
+                    switch number {
+                    case Field.itemK8sAuditJSON:
                         try item.expect(wireType, is: Field.lengthDelimited, field: "batch.items.k8s_audit_json")
                         event = try item.lengthDelimited()
-                    } else {
+                        kind = .k8sAuditJSON  // a oneof: the last member set wins
+                    case Field.itemSensorEvent:
+                        try item.expect(wireType, is: Field.lengthDelimited, field: "batch.items.sensor_event")
+                        event = try item.lengthDelimited()
+                        kind = .sensorEvent
+                    default:
                         try item.skip(wireType)
                     }
                 }
                 items.append(event)
+                kinds.append(kind)
             }
         }
         guard batch != nil else { return nil }
         self.items = items
+        self.kinds = kinds
+        self.firstItemNumber = firstItemNumber
+        self.sensorRunStartTime = sensorRunStartTime
     }
 
-    /// Calls `body` with item `index`'s bytes (nil when it holds no k8s_audit_json).
+    /// Calls `body` with item `index`'s event bytes (nil when it holds none; `kinds[index]` says which).
     public func withItem<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
         guard let range = items[index] else { return try body(nil) }
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }

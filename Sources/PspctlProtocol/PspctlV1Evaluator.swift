@@ -112,9 +112,14 @@ extension PspctlV1 {
         public var noK8sAuditRulesWarning: String
         /// Every loaded rule, in evaluation order.
         public var rules: [RuleInfo]
+        /// Non-empty when no enabled rule has source syscall.
+        public var noSyscallRulesWarning: String
+        /// Non-empty when enabled syscall rules name event types skipped by default.
+        public var ignoredEventTypesWarning: String
 
         public init(id: String = "", ruleCount: UInt32 = 0, warnings: [String] = [], alreadyCached: Bool = false,
-                    notableWarnings: [UInt32] = [], noK8sAuditRulesWarning: String = "", rules: [RuleInfo] = []) {
+                    notableWarnings: [UInt32] = [], noK8sAuditRulesWarning: String = "", rules: [RuleInfo] = [],
+                    noSyscallRulesWarning: String = "", ignoredEventTypesWarning: String = "") {
             self.id = id
             self.ruleCount = ruleCount
             self.warnings = warnings
@@ -122,6 +127,8 @@ extension PspctlV1 {
             self.notableWarnings = notableWarnings
             self.noK8sAuditRulesWarning = noK8sAuditRulesWarning
             self.rules = rules
+            self.noSyscallRulesWarning = noSyscallRulesWarning
+            self.ignoredEventTypesWarning = ignoredEventTypesWarning
         }
 
         public static let protoMessageName = "pspctl.v1.LoadRuleSetResponse"
@@ -136,6 +143,8 @@ extension PspctlV1 {
             notableWarnings = r.uint32s(5)
             noK8sAuditRulesWarning = r.string(6)
             rules = r.messages(7)
+            noSyscallRulesWarning = r.string(8)
+            ignoredEventTypesWarning = r.string(9)
         }
         func write(to w: MessageWriter) {
             w.string(1, id)
@@ -145,6 +154,8 @@ extension PspctlV1 {
             w.uint32s(5, notableWarnings)
             w.string(6, noK8sAuditRulesWarning)
             w.messages(7, rules)
+            w.string(8, noSyscallRulesWarning)
+            w.string(9, ignoredEventTypesWarning)
         }
     }
 
@@ -287,9 +298,13 @@ extension PspctlV1 {
         public var renderJSON: Bool
         /// Alerts carry only `rule` and the rendered line(s) asked for.
         public var renderedLinesOnly: Bool
+        /// Also judge sensor events of the types skipped by default (Falco's `-A`).
+        public var allEvents: Bool
 
         public init(ruleSetID: String = "", allMatches: Bool = false, minPriority: Priority = .unspecified,
-                    renderText: Bool = false, renderJSON: Bool = false, renderedLinesOnly: Bool = false) {
+                    renderText: Bool = false, renderJSON: Bool = false, renderedLinesOnly: Bool = false,
+                    allEvents: Bool = false) {
+            self.allEvents = allEvents
             self.ruleSetID = ruleSetID
             self.allMatches = allMatches
             self.minPriority = minPriority
@@ -309,6 +324,7 @@ extension PspctlV1 {
             renderText = r.bool(4)
             renderJSON = r.bool(5)
             renderedLinesOnly = r.bool(6)
+            allEvents = r.bool(7)
         }
         func write(to w: MessageWriter) {
             w.string(1, ruleSetID)
@@ -317,29 +333,47 @@ extension PspctlV1 {
             w.bool(4, renderText)
             w.bool(5, renderJSON)
             w.bool(6, renderedLinesOnly)
+            w.bool(7, allEvents)
         }
     }
 
     public struct EventBatch: ProtocolMessage, CMessage {
         /// Item indexes continue across batches.
         public var items: [EventItem]
-        public init(items: [EventItem] = []) { self.items = items }
+        /// For sensor events: the run-wide number of the first item (0: the stream's own count).
+        public var firstItemNumber: UInt64
+        /// For sensor events: `evt.rawtime` of the run's first valid event (0: the stream's first).
+        public var sensorRunStartTime: UInt64
+        public init(items: [EventItem] = [], firstItemNumber: UInt64 = 0, sensorRunStartTime: UInt64 = 0) {
+            self.items = items
+            self.firstItemNumber = firstItemNumber
+            self.sensorRunStartTime = sensorRunStartTime
+        }
 
         public static let protoMessageName = "pspctl.v1.EventBatch"
         static let cDescriptor = CDescriptor.named(protoMessageName)
         public init(decoding bytes: [UInt8], limits: DecodingLimits) throws(ProtocolDecodingError) { self = try CCodec.decode(bytes, limits: limits) }
         public func encoded() -> [UInt8] { CCodec.encode(self) }
-        init(reader r: MessageReader) { items = r.messages(1) }
-        func write(to w: MessageWriter) { w.messages(1, items) }
+        init(reader r: MessageReader) {
+            items = r.messages(1)
+            firstItemNumber = r.uint64(2)
+            sensorRunStartTime = r.uint64(3)
+        }
+        func write(to w: MessageWriter) {
+            w.messages(1, items)
+            w.uint64(2, firstItemNumber)
+            w.uint64(3, sensorRunStartTime)
+        }
     }
 
     public struct EventItem: ProtocolMessage, CMessage {
         public enum Event: Sendable, Equatable {
             /// One audit-log line's bytes: an Event, an EventList or a JSON array of events.
             case k8sAuditJSON([UInt8])
-            // Field 2 is reserved for `SensorEvent sensor_event` (issue 16).
+            /// One sensor event: a flat JSON object of Falco field names and values, as its line's bytes.
+            case sensorEvent([UInt8])
         }
-        /// nil: no member this version knows (an empty item, or a later version's sensor event).
+        /// nil: no member this version knows (an empty item, or a later version's kind of event).
         public var event: Event?
 
         public init(event: Event? = nil) { self.event = event }
@@ -350,10 +384,12 @@ extension PspctlV1 {
         public func encoded() -> [UInt8] { CCodec.encode(self) }
         init(reader r: MessageReader) {
             if r.has(1) { event = .k8sAuditJSON(r.bytes(1)) }
+            if r.has(2) { event = .sensorEvent(r.bytes(2)) }
         }
         func write(to w: MessageWriter) {
             switch event {
             case .k8sAuditJSON(let bytes): w.bytes(1, bytes)
+            case .sensorEvent(let bytes): w.bytes(2, bytes)
             case nil: break
             }
         }

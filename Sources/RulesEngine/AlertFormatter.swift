@@ -36,6 +36,19 @@ public struct AlertFormatter: Sendable {
     /// The JSON line of an alert whose `parts` are rendered already (the one JSON writer: `write` uses it).
     public static func writeJSON(_ rule: borrowing CompiledRule, _ context: K8sEventContext, text: String,
                                  fields: [(key: String, value: String)], to out: inout [UInt8]) {
+        writeEnvelope(rule, text: text, time: context.event.alertTime, to: &out)
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            Self.appendEscaped(field.key, to: &out, upperHex: false)
+            out.append(UInt8(ascii: ":"))
+            Self.appendEscaped(field.value, to: &out, upperHex: false)
+        }
+        out += "}}".utf8
+    }
+
+    /// Everything of a JSON alert line up to its `output_fields` object's members (both sources): the
+    /// envelope in JsonCpp's key order, then `, "output_fields": {`.
+    static func writeEnvelope(_ rule: borrowing CompiledRule, text: String, time: String, to out: inout [UInt8]) {
         out += #"{"output":"#.utf8
         Self.appendEscaped(text, to: &out, upperHex: true)
         out += #","priority":"#.utf8
@@ -50,15 +63,8 @@ public struct AlertFormatter: Sendable {
             Self.appendEscaped(tag, to: &out, upperHex: true)
         }
         out += #"],"time":""#.utf8
-        out += context.event.alertTime.utf8
+        out += time.utf8
         out += #"", "output_fields": {"#.utf8
-        for (i, field) in fields.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            Self.appendEscaped(field.key, to: &out, upperHex: false)
-            out.append(UInt8(ascii: ":"))
-            Self.appendEscaped(field.value, to: &out, upperHex: false)
-        }
-        out += "}}".utf8
     }
 
     /// JSON string escaping of the envelope (JsonCpp 0.10.6: control bytes as upper-case `\u00XX`) and of

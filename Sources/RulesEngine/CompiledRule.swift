@@ -22,4 +22,7 @@ public struct CompiledRule: @unchecked Sendable {
     let filter: Filter?
     /// The effective alert format `*%jevt.time: <Priority> <output>` (k8s_audit rules).
     let k8sAlertFormat: K8sOutputFormat?
+    /// The effective alert format `*%evt.time: <Priority> <output>` (syscall rules, `%container.info`
+    /// replaced; falco-rules.md §11.3).
+    let syscallAlertFormat: SyscallOutputFormat?
 }

@@ -43,7 +43,7 @@ extension RulesEngine {
             } else if rule.enabled {
                 throw DescribedRuleSetError("\(label): an enabled rule needs a condition")
             }
-            let alertFormat: K8sOutputFormat?
+            let alertFormat: AlertFormats
             do {
                 alertFormat = try OutputValidator.validate(output: rule.output, priority: rule.priority, source: source,
                                                            fields: fields, timeFormatISO8601: options.timeFormatISO8601)
@@ -55,7 +55,7 @@ extension RulesEngine {
                 prioritySpelling: rule.prioritySpelling, source: source,
                 tags: Array(Set(rule.tags)).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }),
                 output: rule.output, enabled: rule.enabled && filter != nil, condition: rule.condition,
-                filter: filter, k8sAlertFormat: alertFormat))
+                filter: filter, k8sAlertFormat: alertFormat.k8s, syscallAlertFormat: alertFormat.syscall))
         }
         install(compiled)
     }

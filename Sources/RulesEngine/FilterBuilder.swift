@@ -49,18 +49,24 @@ struct FilterBuilder {
     }
 }
 
+/// A rule's effective alert format: the one of its source.
+struct AlertFormats {
+    var k8s: K8sOutputFormat?
+    var syscall: SyscallOutputFormat?
+}
+
 /// Validates a rule's output and builds its effective alert format (§11.2–§11.3), for both loaders.
 enum OutputValidator {
     struct InvalidOutput: Error { var message: String }
 
     static func validate(output: String, priority: Priority, source: EventSource, fields: FieldSources,
-                         timeFormatISO8601: Bool) throws(InvalidOutput) -> K8sOutputFormat? {
+                         timeFormatISO8601: Bool) throws(InvalidOutput) -> AlertFormats {
         switch source {
         case .k8sAudit:
             do {
                 _ = try K8sOutputFormat(parsing: output, registry: fields.k8s)
                 let time = timeFormatISO8601 ? "%jevt.time.iso8601" : "%jevt.time"
-                return try K8sOutputFormat(parsing: "*\(time): \(priority.name) \(output)", registry: fields.k8s)
+                return AlertFormats(k8s: try K8sOutputFormat(parsing: "*\(time): \(priority.name) \(output)", registry: fields.k8s))
             } catch {
                 throw InvalidOutput(message: "Invalid output format '\(output)': '\(error.message)'")
             }
@@ -68,10 +74,12 @@ enum OutputValidator {
             let effective = replacingContainerInfo(output)
             do {
                 _ = try SyscallOutputFormat(parsing: effective)
+                // `"*" + T + ": " + <Priority> + " " + <output>`, T = %evt.time (or %evt.time.iso8601).
+                let time = timeFormatISO8601 ? "%evt.time.iso8601" : "%evt.time"
+                return AlertFormats(syscall: try SyscallOutputFormat(parsing: "*\(time): \(priority.name) \(effective)"))
             } catch {
                 throw InvalidOutput(message: "Invalid output format '\(effective)': '\(error.message)'")
             }
-            return nil
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import K8sAuditFields
 import PodSecurity
+import SyscallFields
 
 /// Falco 0.31.1's rules engine: loads rules files in order into one state, compiles them, and finds the
 /// rule an event triggers. Loading is not thread-safe; evaluation of a loaded engine is read-only.
@@ -23,6 +24,8 @@ public final class RulesEngine: @unchecked Sendable {
     public private(set) var rules: [CompiledRule] = []
     /// What evaluating an audit event needs, replaced as a whole by each load.
     private var k8sPlan = K8sEvaluationPlan(program: K8sFilterProgram([]), entryRule: [], rules: [])
+    /// What evaluating a syscall event needs (the rules indexed by event type), replaced by each load.
+    private var syscallPlan = SyscallEvaluationPlan(rules: [])
 
     public init(options: Options = Options()) {
         self.options = options
@@ -99,6 +102,7 @@ public final class RulesEngine: @unchecked Sendable {
             entryRule.append(index)
         }
         k8sPlan = K8sEvaluationPlan(program: K8sFilterProgram(filters), entryRule: entryRule, rules: rules)
+        syscallPlan = SyscallEvaluationPlan(rules: rules)
     }
 
     /// The `required_engine_version` of the last file that declared one.
@@ -122,6 +126,21 @@ public final class RulesEngine: @unchecked Sendable {
     public func forEachMatch(for context: K8sEventContext, allMatches: Bool = false,
                              _ body: (_ index: Int, _ rule: borrowing CompiledRule) -> Void) throws(K8sEvaluationError) {
         try k8sPlan.forEachMatch(for: context, allMatches: allMatches, body)
+    }
+
+    /// The rules a syscall event triggers (syscall-fields.md §6.6): the rules indexed under its event type
+    /// in load order, then those with an empty event-type set; the first match only, or every one with
+    /// `allMatches`. An event Falco skips by default (§4.6) triggers nothing unless `allEvents` (Falco `-A`).
+    public func matches(for event: SensorEvent, allMatches: Bool = false, allEvents: Bool = false) -> [CompiledRule] {
+        var found: [CompiledRule] = []
+        forEachMatch(for: event, allMatches: allMatches, allEvents: allEvents) { _, rule in found.append(copy rule) }
+        return found
+    }
+
+    /// `matches(for:)` without collecting: `body` gets each rule and its index in `rules`, in order.
+    public func forEachMatch(for event: SensorEvent, allMatches: Bool = false, allEvents: Bool = false,
+                             _ body: (_ index: Int, _ rule: borrowing CompiledRule) -> Void) {
+        syscallPlan.forEachMatch(for: event, allMatches: allMatches, allEvents: allEvents, body)
     }
 }
 

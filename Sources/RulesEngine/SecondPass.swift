@@ -131,7 +131,7 @@ struct SecondPass {
            SyscallEventTypes.tooMany(SyscallEventTypes.set(for: tree)) {
             warnings.append(RulesLoadWarning(message: "Rule \(rule.name): warning (no-evttype):\n         matches too many evt.type values.\n         This has a significant performance penalty."))
         }
-        let alertFormat: K8sOutputFormat?
+        let alertFormat: AlertFormats
         do {
             alertFormat = try OutputValidator.validate(output: rule.output, priority: rule.priority, source: source,
                                                        fields: fields, timeFormatISO8601: timeFormatISO8601)
@@ -143,7 +143,7 @@ struct SecondPass {
             prioritySpelling: rule.prioritySpelling, source: source,
             tags: Array(Set(rule.tags)).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }),
             output: rule.output, enabled: rule.enabled && filter != nil, condition: filter == nil ? nil : tree,
-            filter: filter, k8sAlertFormat: alertFormat)
+            filter: filter, k8sAlertFormat: alertFormat.k8s, syscallAlertFormat: alertFormat.syscall)
     }
 
     // MARK: Exceptions (§5.3)

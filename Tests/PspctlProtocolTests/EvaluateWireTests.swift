@@ -52,6 +52,43 @@ final class EvaluateWireTests: XCTestCase {
         XCTAssertEqual(empty.items.count, 0)
     }
 
+    /// Sensor events (`EventItem.sensor_event`, field 2) with the batch's run-wide numbering (fields 2
+    /// and 3 of EventBatch): written as protobuf-c writes them, read back by both.
+    func testSensorEventBatchesAgreeWithProtobufC() throws {
+        var encoder = EventBatchEncoder(kind: .sensorEvent)
+        let ranges = lines.map { line in line.withUnsafeBytes { encoder.append($0) } }
+        for (range, line) in zip(ranges, lines) { XCTAssertEqual(Array(encoder.line(at: range)), line) }
+        let bytes = encoder.request(firstItemNumber: 1_001, sensorRunStartTime: 1_650_000_000_123_456_789)
+        let generic = P.EvaluateRequest(request: .batch(.init(items: lines.map { P.EventItem(event: .sensorEvent($0)) },
+                                                              firstItemNumber: 1_001, sensorRunStartTime: 1_650_000_000_123_456_789)))
+        XCTAssertEqual(bytes, generic.encoded())
+        XCTAssertEqual(try P.EvaluateRequest(decoding: bytes), generic)
+        // Unset numbering is not written (proto3 defaults), as protobuf-c leaves it out.
+        XCTAssertEqual(encoder.request(), P.EvaluateRequest(request: .batch(.init(
+            items: lines.map { P.EventItem(event: .sensorEvent($0)) }))).encoded())
+
+        // The server's view of a protobuf-c batch mixing both kinds and an empty item.
+        var items = lines.map { P.EventItem(event: .sensorEvent($0)) }
+        items.insert(P.EventItem(event: .k8sAuditJSON(Array("{}".utf8))), at: 1)
+        items.insert(P.EventItem(), at: 3)
+        let mixed = P.EvaluateRequest(request: .batch(.init(items: items, firstItemNumber: 7, sensorRunStartTime: 9))).encoded()
+        let view = try XCTUnwrap(try EventBatchView(request: mixed))
+        XCTAssertEqual(view.firstItemNumber, 7)
+        XCTAssertEqual(view.sensorRunStartTime, 9)
+        var expectedKinds: [EventItemKind?] = Array(repeating: .sensorEvent, count: lines.count)
+        expectedKinds.insert(.k8sAuditJSON, at: 1)
+        expectedKinds.insert(nil, at: 3)
+        XCTAssertEqual(view.kinds, expectedKinds)
+        var expected: [[UInt8]?] = lines
+        expected.insert(Array("{}".utf8), at: 1)
+        expected.insert(nil, at: 3)
+        XCTAssertEqual(view.items.indices.map { index in view.withItem(index) { $0.map(Array.init) } }, expected)
+
+        // A wrong wire type for the numbering is an error, not a crash.
+        let hostile: [UInt8] = [0x12, 0x02, 0x12, 0x00]  // batch { first_item_number as length-delimited }
+        XCTAssertThrowsError(try EventBatchView(request: hostile))
+    }
+
     func testTheResponseViewReadsWhatProtobufCWrites() throws {
         let results = [
             P.ItemResult(index: 7, alerts: [
@@ -116,7 +153,7 @@ final class EvaluateWireTests: XCTestCase {
         XCTAssertThrowsError(try EvaluateResponseView(decoding: [0x08, 0x01])) { error in  // results as a varint
             XCTAssertEqual((error as? ProtocolDecodingError)?.kind, .wrongWireType)
         }
-        XCTAssertThrowsError(try EventBatchView(request: [0x12, 0x02, 0x17, 0x00])) { error in  // wire type 7
+        XCTAssertThrowsError(try EventBatchView(request: [0x12, 0x02, 0x27, 0x00])) { error in  // unknown field 4, wire type 7
             XCTAssertEqual((error as? ProtocolDecodingError)?.kind, .malformed)
         }
     }

@@ -173,8 +173,9 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testUnknownFieldsAreSkipped() throws {
-        // Field 2 of EventItem is reserved for sensor events: a later client's item decodes as "no event".
-        let later: [UInt8] = [0x12, 0x03, 0x0A, 0x01, 0x78]
+        // Field 2 of EventItem is a sensor event; a field of a later version decodes as "no event".
+        XCTAssertEqual(try P.EventItem(decoding: [0x12, 0x03, 0x7B, 0x7D, 0x0A]), P.EventItem(event: .sensorEvent([0x7B, 0x7D, 0x0A])))
+        let later: [UInt8] = [0x1A, 0x03, 0x0A, 0x01, 0x78]
         XCTAssertEqual(try P.EventItem(decoding: later), P.EventItem())
         // Unknown fields of every wire type beside a known one.
         let bytes: [UInt8] = [0xF8, 0x07, 0x05, 0xF9, 0x07, 1, 2, 3, 4, 5, 6, 7, 8, 0xFD, 0x07, 1, 2, 3, 4, 0x08, 0x2A]

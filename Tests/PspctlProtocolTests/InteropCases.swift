@@ -67,7 +67,8 @@ enum InteropCases {
             P.EventItem(event: .k8sAuditJSON([0x00, 0xFF, 0x7B, 0x0A])),
             P.EventItem(event: .k8sAuditJSON([])),
             P.EventItem(),
-        ])))),
+            P.EventItem(event: .sensorEvent(Array(#"{"evt.type":"open","evt.dir":"<","evt.rawtime":"1"}"#.utf8))),
+        ], firstItemNumber: (1 << 63) + 1, sensorRunStartTime: 1_650_000_000_123_456_789)))),
         ("evaluate_response", P.EvaluateResponse(
             results: [P.ItemResult(index: 7, alerts: [alert, P.Alert(rule: "second")], events: 2),
                       P.ItemResult(index: 8, error: "line 9: not an audit event \(unicode)")],

@@ -95,7 +95,9 @@ def cases():
             E.EventItem(k8s_audit_json=b'{"kind":"Event"}'),
             E.EventItem(k8s_audit_json=b"\x00\xff\x7b\x0a"),
             E.EventItem(k8s_audit_json=b""),
-            E.EventItem()]))),
+            E.EventItem(),
+            E.EventItem(sensor_event=b'{"evt.type":"open","evt.dir":"<","evt.rawtime":"1"}')],
+            first_item_number=(1 << 63) + 1, sensor_run_start_time=1650000000123456789))),
         ("evaluate_response", E.EvaluateResponse(
             results=[E.ItemResult(index=7, alerts=[alert, E.Alert(rule="second")], events=2),
                      E.ItemResult(index=8, error="line 9: not an audit event " + UNICODE)],

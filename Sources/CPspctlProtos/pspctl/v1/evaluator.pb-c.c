@@ -1111,7 +1111,7 @@ const ProtobufCMessageDescriptor pspctl__v1__load_options__descriptor =
   (ProtobufCMessageInit) pspctl__v1__load_options__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_descriptors[7] =
+static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_descriptors[9] =
 {
   {
     "id",
@@ -1197,11 +1197,37 @@ static const ProtobufCFieldDescriptor pspctl__v1__load_rule_set_response__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "no_syscall_rules_warning",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__LoadRuleSetResponse, no_syscall_rules_warning),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ignored_event_types_warning",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__LoadRuleSetResponse, ignored_event_types_warning),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__load_rule_set_response__field_indices_by_name[] = {
   3,   /* field[3] = already_cached */
   0,   /* field[0] = id */
+  8,   /* field[8] = ignored_event_types_warning */
   5,   /* field[5] = no_k8s_audit_rules_warning */
+  7,   /* field[7] = no_syscall_rules_warning */
   4,   /* field[4] = notable_warnings */
   1,   /* field[1] = rule_count */
   6,   /* field[6] = rules */
@@ -1210,7 +1236,7 @@ static const unsigned pspctl__v1__load_rule_set_response__field_indices_by_name[
 static const ProtobufCIntRange pspctl__v1__load_rule_set_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__load_rule_set_response__descriptor =
 {
@@ -1220,7 +1246,7 @@ const ProtobufCMessageDescriptor pspctl__v1__load_rule_set_response__descriptor 
   "Pspctl__V1__LoadRuleSetResponse",
   "pspctl.v1",
   sizeof(Pspctl__V1__LoadRuleSetResponse),
-  7,
+  9,
   pspctl__v1__load_rule_set_response__field_descriptors,
   pspctl__v1__load_rule_set_response__field_indices_by_name,
   1,  pspctl__v1__load_rule_set_response__number_ranges,
@@ -1525,7 +1551,7 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_request__descriptor =
   (ProtobufCMessageInit) pspctl__v1__evaluate_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descriptors[6] =
+static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descriptors[7] =
 {
   {
     "rule_set_id",
@@ -1599,8 +1625,21 @@ static const ProtobufCFieldDescriptor pspctl__v1__evaluate_start__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "all_events",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__EvaluateStart, all_events),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__evaluate_start__field_indices_by_name[] = {
+  6,   /* field[6] = all_events */
   1,   /* field[1] = all_matches */
   2,   /* field[2] = min_priority */
   4,   /* field[4] = render_json */
@@ -1611,7 +1650,7 @@ static const unsigned pspctl__v1__evaluate_start__field_indices_by_name[] = {
 static const ProtobufCIntRange pspctl__v1__evaluate_start__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__evaluate_start__descriptor =
 {
@@ -1621,14 +1660,14 @@ const ProtobufCMessageDescriptor pspctl__v1__evaluate_start__descriptor =
   "Pspctl__V1__EvaluateStart",
   "pspctl.v1",
   sizeof(Pspctl__V1__EvaluateStart),
-  6,
+  7,
   pspctl__v1__evaluate_start__field_descriptors,
   pspctl__v1__evaluate_start__field_indices_by_name,
   1,  pspctl__v1__evaluate_start__number_ranges,
   (ProtobufCMessageInit) pspctl__v1__evaluate_start__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__event_batch__field_descriptors[1] =
+static const ProtobufCFieldDescriptor pspctl__v1__event_batch__field_descriptors[3] =
 {
   {
     "items",
@@ -1642,14 +1681,40 @@ static const ProtobufCFieldDescriptor pspctl__v1__event_batch__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "first_item_number",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__EventBatch, first_item_number),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sensor_run_start_time",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Pspctl__V1__EventBatch, sensor_run_start_time),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__event_batch__field_indices_by_name[] = {
+  1,   /* field[1] = first_item_number */
   0,   /* field[0] = items */
+  2,   /* field[2] = sensor_run_start_time */
 };
 static const ProtobufCIntRange pspctl__v1__event_batch__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__event_batch__descriptor =
 {
@@ -1659,14 +1724,14 @@ const ProtobufCMessageDescriptor pspctl__v1__event_batch__descriptor =
   "Pspctl__V1__EventBatch",
   "pspctl.v1",
   sizeof(Pspctl__V1__EventBatch),
-  1,
+  3,
   pspctl__v1__event_batch__field_descriptors,
   pspctl__v1__event_batch__field_indices_by_name,
   1,  pspctl__v1__event_batch__number_ranges,
   (ProtobufCMessageInit) pspctl__v1__event_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor pspctl__v1__event_item__field_descriptors[1] =
+static const ProtobufCFieldDescriptor pspctl__v1__event_item__field_descriptors[2] =
 {
   {
     "k8s_audit_json",
@@ -1680,14 +1745,27 @@ static const ProtobufCFieldDescriptor pspctl__v1__event_item__field_descriptors[
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sensor_event",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Pspctl__V1__EventItem, event_case),
+    offsetof(Pspctl__V1__EventItem, sensor_event),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned pspctl__v1__event_item__field_indices_by_name[] = {
   0,   /* field[0] = k8s_audit_json */
+  1,   /* field[1] = sensor_event */
 };
 static const ProtobufCIntRange pspctl__v1__event_item__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor pspctl__v1__event_item__descriptor =
 {
@@ -1697,7 +1775,7 @@ const ProtobufCMessageDescriptor pspctl__v1__event_item__descriptor =
   "Pspctl__V1__EventItem",
   "pspctl.v1",
   sizeof(Pspctl__V1__EventItem),
-  1,
+  2,
   pspctl__v1__event_item__field_descriptors,
   pspctl__v1__event_item__field_indices_by_name,
   1,  pspctl__v1__event_item__number_ranges,

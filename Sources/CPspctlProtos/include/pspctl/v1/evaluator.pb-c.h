@@ -159,10 +159,20 @@ struct  Pspctl__V1__LoadRuleSetResponse
    */
   size_t n_rules;
   Pspctl__V1__RuleInfo **rules;
+  /*
+   * Non-empty when no enabled rule has source syscall: the warning the CLI prints before reading
+   * sensor events.
+   */
+  char *no_syscall_rules_warning;
+  /*
+   * Non-empty when enabled syscall rules name event types that are skipped by default (Falco's
+   * `ignored-evttype` start-up warning): the warning the CLI prints before reading sensor events.
+   */
+  char *ignored_event_types_warning;
 };
 #define PSPCTL__V1__LOAD_RULE_SET_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__load_rule_set_response__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Pspctl__V1__RuleInfo
@@ -296,10 +306,15 @@ struct  Pspctl__V1__EvaluateStart
    * output, output_fields, event_index). `pspctl watch --evaluator` sets it.
    */
   protobuf_c_boolean rendered_lines_only;
+  /*
+   * Also judge sensor events of the types Falco skips by default (read, write, close …), as Falco
+   * does with -A (`pspctl watch --all-events`).
+   */
+  protobuf_c_boolean all_events;
 };
 #define PSPCTL__V1__EVALUATE_START__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__evaluate_start__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, PSPCTL__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, PSPCTL__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0, 0, 0 }
 
 
 struct  Pspctl__V1__EventBatch
@@ -310,15 +325,27 @@ struct  Pspctl__V1__EventBatch
    */
   size_t n_items;
   Pspctl__V1__EventItem **items;
+  /*
+   * For sensor events: the 1-based number of this batch's first item in the whole run (the default
+   * `evt.num` of an item is its number). 0: continue this stream's own count (the stream's items
+   * numbered from 1). `pspctl watch --evaluator` sets it, so several backends number as one run.
+   */
+  uint64_t first_item_number;
+  /*
+   * For sensor events: `evt.rawtime` of the run's first valid sensor event (`evt.reltime*` count from
+   * it). 0: the first valid sensor event of this stream. `pspctl watch --evaluator` sets it.
+   */
+  uint64_t sensor_run_start_time;
 };
 #define PSPCTL__V1__EVENT_BATCH__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&pspctl__v1__event_batch__descriptor) \
-    , 0,NULL }
+    , 0,NULL, 0, 0 }
 
 
 typedef enum {
   PSPCTL__V1__EVENT_ITEM__EVENT__NOT_SET = 0,
-  PSPCTL__V1__EVENT_ITEM__EVENT_K8S_AUDIT_JSON = 1
+  PSPCTL__V1__EVENT_ITEM__EVENT_K8S_AUDIT_JSON = 1,
+  PSPCTL__V1__EVENT_ITEM__EVENT_SENSOR_EVENT = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(PSPCTL__V1__EVENT_ITEM__EVENT__CASE)
 } Pspctl__V1__EventItem__EventCase;
 
@@ -332,6 +359,13 @@ struct  Pspctl__V1__EventItem
      * events, exactly as the line's bytes.
      */
     ProtobufCBinaryData k8s_audit_json;
+    /*
+     * One syscall event from a sensor: a flat JSON object of Falco field names to values
+     * (syscall-fields.md §6), exactly as a line of `pspctl watch --syscall-events` holds it (UTF-8 JSON
+     * text, carried as bytes like k8s_audit_json). Judged by the rule set's syscall rules; a bad event
+     * gets its error in ItemResult.error (`sensor event: unknown field foo` …).
+     */
+    ProtobufCBinaryData sensor_event;
   };
 };
 #define PSPCTL__V1__EVENT_ITEM__INIT \
@@ -423,7 +457,7 @@ struct  Pspctl__V1__Alert
    */
   Pspctl__V1__Priority priority;
   /*
-   * The event source: `k8s_audit` (later also `syscall`).
+   * The event source: `k8s_audit` or `syscall`.
    */
   char *source;
   /*
