@@ -26,10 +26,10 @@ public struct KeyValueLogHandler: LogHandler {
         LoggingSystem.bootstrap { label in KeyValueLogHandler(label: label, level: level) }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
-        var line = "time=\(Self.timestamp()) level=\(level.rawValue) service=\(Self.value(label)) msg=\(Self.value(message.description))"
-        let merged = metadata.merging(extra ?? [:]) { _, new in new }
+    public func log(event: LogEvent) {
+        var line = "time=\(Self.timestamp()) level=\(event.level.rawValue) service=\(Self.value(label)) msg=\(Self.value(event.message.description))"
+        var merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        if let error = event.error, merged["error"] == nil { merged["error"] = "\(error)" }
         for key in merged.keys.sorted() {
             line += " \(key)=\(Self.value(merged[key]!.description))"
         }
