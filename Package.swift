@@ -79,6 +79,7 @@ let package = Package(
         // Falco JSON POSTed through a small HTTP/1.1 client on swift-nio with a bounded queue and retries.
         .target(name: "AlertSinks", dependencies: [
             "AuditPipeline", "RulesEngine", "K8sAuditFields", "SyscallFields", "NIOOpenSSL", "TLSCredentials",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -91,7 +92,7 @@ let package = Package(
         ]),
         .executableTarget(name: "EvaluatorService", dependencies: [
             "ServiceRuntime", "ServiceMetrics", "EvaluationService", "GRPCKit", "PspctlProtocol",
-            "AuditWebhook", "AuditPipeline", "RulesEngine", "ServiceHTTP",
+            "AuditWebhook", "AuditPipeline", "AlertSinks", "RulesEngine", "ServiceHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -187,24 +187,8 @@ struct WatchCommand: ParsableCommand {
                                valueName: "target"))
     var evaluators: [String] = []
 
-    @Option(name: .customLong("alerts-file"),
-            help: ArgumentHelp("Also append every alert line (as printed on stdout) to this file, created with mode 0600 if absent; fsync'd at exit.", valueName: "file"))
-    var alertsFile: String?
-
-    @Option(name: .customLong("alerts-http"),
-            help: ArgumentHelp("Also POST each alert's Falco JSON line to this http:// or https:// URL (falcosidekick's, as Falco's http_output), whatever --output is; retried, and undelivered alerts reported (exit status 2).", valueName: "url"))
-    var alertsHTTP: String?
-
-    @Option(name: .customLong("alerts-http-timeout"),
-            help: ArgumentHelp("At exit, wait at most this many seconds for --alerts-http's queue to drain.", valueName: "seconds"))
-    var alertsHTTPTimeout: Double = 10
-
-    /// How many alerts --alerts-http's queue holds before reading waits (tests make it small).
-    @Option(name: .customLong("alerts-http-queue"), help: .hidden)
-    var alertsHTTPQueue: Int = 10_000
-
-    @OptionGroup(title: "TLS for --alerts-http https://")
-    var alertsHTTPTLS: AlertsHTTPTLSOptions
+    @OptionGroup(title: "Alert sinks")
+    var alertSinks: AlertSinkOptions
 
     @OptionGroup(title: "TLS (with --evaluator)")
     var tls: RemoteTLSOptions
@@ -265,18 +249,6 @@ struct WatchCommand: ParsableCommand {
         }
         guard (1...60_000).contains(pollIntervalMilliseconds) else {
             throw ValidationError("--poll-interval must be 1 to 60000 milliseconds")
-        }
-        guard alertsHTTPTimeout.isFinite, (0...3_600).contains(alertsHTTPTimeout) else {
-            throw ValidationError("--alerts-http-timeout must be 0 to 3600 seconds")
-        }
-        guard (1...1_000_000).contains(alertsHTTPQueue) else {
-            throw ValidationError("--alerts-http-queue must be 1 to 1000000 alerts")
-        }
-        if alertsHTTP == nil && alertsHTTPTimeout != 10 {
-            throw ValidationError("--alerts-http-timeout needs --alerts-http")
-        }
-        if alertsHTTP == nil && alertsHTTPTLS.files.anyGiven {
-            throw ValidationError("--alerts-http-ca, --alerts-http-cert and --alerts-http-key need --alerts-http")
         }
         if let p = minPriority, Priority(spelling: p) == nil {
             throw ValidationError("unknown priority \"\(p)\": must be one of emergency, alert, critical, error, warning, notice, informational, debug")
@@ -346,16 +318,13 @@ extension WatchCommand {
     }
 
     /// Whether alerts go to a sink beside stdout.
-    var hasAlertSinks: Bool { alertsFile != nil || alertsHTTP != nil }
+    var hasAlertSinks: Bool { alertSinks.anyGiven }
 
     /// `--alerts-file` and `--alerts-http`, checked and opened before anything is read (exit status 2
     /// with the reason otherwise).
     func openAlertSinks() throws -> AlertSinks? {
-        guard hasAlertSinks else { return nil }
         do {
-            let sinks = try AlertSinks(file: alertsFile, httpURL: alertsHTTP, httpTLS: alertsHTTPTLS.files,
-                                       httpTimeout: .milliseconds(Int64((alertsHTTPTimeout * 1000).rounded())),
-                                       httpQueue: alertsHTTPQueue)
+            guard let sinks = try alertSinks.open() else { return nil }
             if !quiet { for warning in sinks.warnings { printError("\(WatchMessages.prefix)warning: \(warning)\n") } }
             return sinks
         } catch {

@@ -1,3 +1,4 @@
+import AlertSinks
 import ArgumentParser
 import AuditPipeline
 import AuditWebhook
@@ -50,7 +51,7 @@ struct EvaluatorServiceCommand: ServiceCommand {
         (--webhook-queue-requests, --webhook-queue-bytes) is answered 503 so the API server retries; a body \
         that is not JSON or not audit events 400, one over --webhook-max-body-bytes 413, a missing or wrong \
         bearer token (--webhook-token-file) 401. On SIGTERM every accepted request is evaluated before exit. \
-        Without --webhook-rules, POST /k8s-audit answers 404.
+        Without --webhook-rules, POST /k8s-audit answers 404. The webhook's alerts also go to the sinks of         --alerts-file and --alerts-http (as pspctl watch's: appended file, falcosidekick's JSON POSTs with         retries); what a sink did not get by the end of the shutdown drain is logged as a warning.
 
         HTTP TLS: --http-tls-cert and --http-tls-key serve the whole HTTP listener over https (TLS 1.2 or \
         later, the system OpenSSL). With --http-tls-client-ca too, clients are asked for a certificate: \
@@ -66,6 +67,7 @@ struct EvaluatorServiceCommand: ServiceCommand {
           EvaluatorService --listen 0.0.0.0:50052 --tls-cert server.pem --tls-key server.key --tls-client-ca ca.pem
           EvaluatorService --http-listen 0.0.0.0:9092         # then: curl 127.0.0.1:9092/metrics
           EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml --webhook-token-file token
+          EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml --alerts-http http://falcosidekick:2801/
           EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml \\
             --http-tls-cert server.pem --http-tls-key server.key --http-tls-client-ca apiserver-ca.pem
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
@@ -95,12 +97,18 @@ struct EvaluatorServiceCommand: ServiceCommand {
     @OptionGroup(title: "Audit webhook (with --webhook-rules)")
     var webhook: WebhookOptions
 
+    @OptionGroup(title: "Sinks for the webhook's alerts (with --webhook-rules)")
+    var alertSinks: AlertSinkOptions
+
     func validate() throws {
         if !webhookRules.isEmpty, service.httpListen == nil {
             throw ValidationError("--webhook-rules needs --http-listen: the webhook is served on the HTTP listener")
         }
         if webhookRules.isEmpty, webhook.anyGiven {
             throw ValidationError("the --webhook-… options need --webhook-rules (the rules webhook events are evaluated against)")
+        }
+        if webhookRules.isEmpty, alertSinks.anyGiven {
+            throw ValidationError("--alerts-file and --alerts-http take the webhook's alerts: they need --webhook-rules (Evaluate streams' alerts go back to their clients)")
         }
         guard maxRuleSets > 0 else { throw ValidationError("--max-rule-sets must be positive") }
         if let workers, workers < 1 { throw ValidationError("--workers must be positive") }
@@ -126,8 +134,10 @@ struct EvaluatorServiceCommand: ServiceCommand {
         let configuration = try webhook.configuration()
         let engine = try WebhookRules.load(files: webhookRules) { logger.warning("rules warning", metadata: ["warning": "\($0)"]) }
         if let warning = RuleSourceCheck.noAuditRulesWarning(engine) { logger.warning("\(warning)") }
+        let sinks = try alertSinks.open()
+        for warning in sinks?.warnings ?? [] { logger.warning("\(warning)") }
         let writer = WebhookAlertWriter(evaluator: ItemEvaluator(engine: engine, allMatches: false),
-                                        formatter: AlertFormatter(style: .json)) { reason in
+                                        formatter: AlertFormatter(style: .json), sinks: sinks) { reason in
             logger.warning("a queued webhook request could not be evaluated to its end", metadata: ["reason": "\(reason)"])
         }
         let audit = AuditWebhook(configuration: configuration, writer: writer, metrics: WebhookMetrics(metrics))
@@ -141,6 +151,10 @@ struct EvaluatorServiceCommand: ServiceCommand {
             let counts = writer.counts
             logger.info("audit webhook drained", metadata: ["requests": "\(counts.lines)", "events": "\(counts.events)",
                                                            "alerts": "\(counts.alerts)"])
+            if let sinks {
+                let (messages, _) = sinks.finish(prefix: "")
+                for message in messages.split(separator: "\n") { logger.warning("\(message)") }
+            }
         }
     }
 

@@ -96,6 +96,35 @@ final class AuditWebhookTests: XCTestCase {
         XCTAssertEqual(samples.value("pspctl_webhook_alerts_total"), Double(alerts.count))
     }
 
+    /// EvaluatorService's `--alerts-file` and `--alerts-http` take the webhook's alerts: the file gets
+    /// exactly the service's stdout, the receiver every alert's JSON line, both complete once SIGTERM's
+    /// drain is over.
+    func testTheServiceSendsTheWebhooksAlertsToTheSinks() throws {
+        try Inputs.requireFalcoRules()
+        let events = try fixtureEvents()
+        let expected = try offlineAlerts(events, rules: Inputs.k8sAuditRules)
+        let receiver = try AlertReceiver()
+        defer { receiver.stop() }
+        let out = try ScratchDirectory.make().appendingPathComponent("stdout.jsonl").path
+        let file = try ScratchDirectory.make().appendingPathComponent("alerts.log").path
+        let (service, port) = try start(["--webhook-rules", Inputs.k8sAuditRules, "--alerts-file", file,
+                                         "--alerts-http", receiver.url(path: "/")], stdout: out)
+        for body in try eventLists(events, size: 30) {
+            let answer = try post(port, file: body)
+            XCTAssertEqual(answer.status, 200, answer.body)
+        }
+        XCTAssertNil(service.problemStoppingOnSIGTERM(within: 10))
+        XCTAssertEqual(try lines(ofFile: out), expected)
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), try String(contentsOfFile: out, encoding: .utf8))
+        XCTAssertEqual(receiver.bodies, expected, "every alert, in order")
+        XCTAssertFalse(service.logText.contains("not delivered"), service.logText)
+
+        // The sinks are the webhook's: without --webhook-rules they are a usage error.
+        let run = try ServiceProcess.runToExit("EvaluatorService", ["--alerts-file", file])
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertTrue(run.stderr.contains("need --webhook-rules"), run.stderr)
+    }
+
     func testBadRequestsAreRefusedWithTheirStatus() throws {
         try Inputs.requireFalcoRules()
         let token = try Pspctl.temporaryFile("s3cret-token\n", suffix: ".token")

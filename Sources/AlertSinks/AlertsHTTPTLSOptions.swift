@@ -1,27 +1,28 @@
-import AlertSinks
 import ArgumentParser
 
 /// `--alerts-http-ca`, `--alerts-http-cert`, `--alerts-http-key`: TLS for an `https://` `--alerts-http`
 /// URL (the files are checked when the sinks open; with an `http://` URL they are an error).
-struct AlertsHTTPTLSOptions: ParsableArguments {
+public struct AlertsHTTPTLSOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("alerts-http-ca"),
             help: ArgumentHelp("Verify the https:// --alerts-http server against this PEM CA file instead of the system's trust store.",
                                valueName: "file"),
             completion: .file(extensions: ["pem", "crt"]))
-    var ca: String?
+    public var ca: String?
 
     @Option(name: .customLong("alerts-http-cert"),
             help: ArgumentHelp("Present this PEM client certificate to the https:// --alerts-http server; needs --alerts-http-key.",
                                valueName: "file"),
             completion: .file(extensions: ["pem", "crt"]))
-    var certificate: String?
+    public var certificate: String?
 
     @Option(name: .customLong("alerts-http-key"),
             help: ArgumentHelp("The PEM private key of --alerts-http-cert (unencrypted).", valueName: "file"),
             completion: .file(extensions: ["pem", "key"]))
-    var key: String?
+    public var key: String?
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         switch (certificate, key) {
         case (_?, nil): throw ValidationError("--alerts-http-cert needs --alerts-http-key (the certificate's private key)")
         case (nil, _?): throw ValidationError("--alerts-http-key needs --alerts-http-cert (the certificate of that key)")
@@ -29,5 +30,5 @@ struct AlertsHTTPTLSOptions: ParsableArguments {
         }
     }
 
-    var files: AlertSinks.HTTPTLSFiles { AlertSinks.HTTPTLSFiles(ca: ca, certificate: certificate, key: key) }
+    public var files: AlertSinks.HTTPTLSFiles { AlertSinks.HTTPTLSFiles(ca: ca, certificate: certificate, key: key) }
 }
