@@ -1,4 +1,5 @@
 import ArgumentParser
+import TLSCredentials
 
 /// `--alerts-http-ca`, `--alerts-http-cert`, `--alerts-http-key`: TLS for an `https://` `--alerts-http`
 /// URL (the files are checked when the sinks open; with an `http://` URL they are an error).
@@ -23,10 +24,9 @@ public struct AlertsHTTPTLSOptions: ParsableArguments, Sendable {
     public init() {}
 
     public func validate() throws {
-        switch (certificate, key) {
-        case (_?, nil): throw ValidationError("--alerts-http-cert needs --alerts-http-key (the certificate's private key)")
-        case (nil, _?): throw ValidationError("--alerts-http-key needs --alerts-http-cert (the certificate of that key)")
-        default: break
+        if let problem = TLSFlagPairing.problem(certificate: certificate, key: key,
+                                                certificateFlag: "--alerts-http-cert", keyFlag: "--alerts-http-key") {
+            throw ValidationError(problem)
         }
     }
 

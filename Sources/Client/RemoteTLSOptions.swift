@@ -31,10 +31,8 @@ struct RemoteTLSOptions: ParsableArguments {
     init() {}
 
     func validate() throws {
-        switch (certificate, key) {
-        case (_?, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key)")
-        case (nil, _?): throw ValidationError("--tls-key needs --tls-cert (the certificate of that key)")
-        default: break
+        if let problem = TLSFlagPairing.problem(certificate: certificate, key: key, certificateFlag: "--tls-cert", keyFlag: "--tls-key") {
+            throw ValidationError(problem)
         }
         if let serverName, serverName.isEmpty || serverName.contains(where: \.isWhitespace) {
             throw ValidationError("--tls-server-name must be a host name, not \"\(serverName)\"")

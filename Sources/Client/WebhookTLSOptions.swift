@@ -24,13 +24,10 @@ struct WebhookTLSOptions: ParsableArguments {
     var clientCA: String?
 
     func validate() throws {
-        switch (certificate, key) {
-        case (_?, nil): throw ValidationError("--webhook-tls-cert needs --webhook-tls-key (the certificate's private key)")
-        case (nil, _?): throw ValidationError("--webhook-tls-key needs --webhook-tls-cert (the certificate of that key)")
-        default: break
-        }
-        if clientCA != nil, certificate == nil {
-            throw ValidationError("--webhook-tls-client-ca needs --webhook-tls-cert and --webhook-tls-key (client certificates are checked over TLS)")
+        if let problem = TLSFlagPairing.problem(certificate: certificate, key: key, clientCA: clientCA,
+                                                certificateFlag: "--webhook-tls-cert", keyFlag: "--webhook-tls-key",
+                                                clientCAFlag: "--webhook-tls-client-ca") {
+            throw ValidationError(problem)
         }
     }
 

@@ -27,13 +27,10 @@ public struct HTTPTLSOptions: ParsableArguments, Sendable {
     public init() {}
 
     public func validate() throws {
-        switch (certificate, key) {
-        case (_?, nil): throw ValidationError("--http-tls-cert needs --http-tls-key (the certificate's private key)")
-        case (nil, _?): throw ValidationError("--http-tls-key needs --http-tls-cert (the certificate of that key)")
-        default: break
-        }
-        if clientCA != nil, certificate == nil {
-            throw ValidationError("--http-tls-client-ca needs --http-tls-cert and --http-tls-key (client certificates are checked over TLS)")
+        if let problem = TLSFlagPairing.problem(certificate: certificate, key: key, clientCA: clientCA,
+                                                certificateFlag: "--http-tls-cert", keyFlag: "--http-tls-key",
+                                                clientCAFlag: "--http-tls-client-ca") {
+            throw ValidationError(problem)
         }
     }
 

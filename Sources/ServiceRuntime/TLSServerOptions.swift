@@ -28,13 +28,10 @@ public struct TLSServerOptions: ParsableArguments, Sendable {
     public init() {}
 
     public func validate() throws {
-        switch (certificate, key) {
-        case (_?, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key)")
-        case (nil, _?): throw ValidationError("--tls-key needs --tls-cert (the certificate of that key)")
-        default: break
-        }
-        if clientCA != nil, certificate == nil {
-            throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key (mutual TLS is TLS that also checks clients)")
+        if let problem = TLSFlagPairing.problem(certificate: certificate, key: key, clientCA: clientCA,
+                                                certificateFlag: "--tls-cert", keyFlag: "--tls-key", clientCAFlag: "--tls-client-ca",
+                                                clientCAReason: "mutual TLS is TLS that also checks clients") {
+            throw ValidationError(problem)
         }
     }
 
