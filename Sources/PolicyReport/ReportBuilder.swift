@@ -28,9 +28,27 @@ public struct ReportBuilder {
     private var rows: [WorkloadKey: WorkloadRow] = [:]
     public private(set) var counts = LogCounts()
 
+    /// The check entries the `pss:` policies run, each once (a baseline check at one version is the same
+    /// entry in baseline and restricted, and in two versions that did not change it), and for each policy
+    /// the slot of each of its active checks.
+    private let checkEntries: [VersionedCheck]
+    private let checkSlots: [[Int]]
+
     public init(policies: [ReportPolicy], exemptions: ReportExemptions = ReportExemptions()) {
         self.policies = policies
         self.exemptions = exemptions
+        var entries: [VersionedCheck] = []
+        var slotOf: [String: Int] = [:]
+        checkSlots = policies.map { policy in
+            policy.activeChecks.map { active in
+                let key = "\(active.check.id)@\(active.entry.minimumVersion)"
+                if let slot = slotOf[key] { return slot }
+                entries.append(active.entry)
+                slotOf[key] = entries.count - 1
+                return entries.count - 1
+            }
+        }
+        checkEntries = entries
     }
 
     /// Adds one line of the log (an Event, an EventList or a JSON array of events). Throws the reason
@@ -67,13 +85,23 @@ public struct ReportBuilder {
         }
         let exempt = isExempt(event, namespace: key.namespace, pod: pod)
         let context = K8sEventContext(event: event)
+        var verdicts = [CheckResult?](repeating: nil, count: checkEntries.count)
         for (index, policy) in policies.enumerated() {
             if exempt && policy.kind == .pss {
                 row.verdicts[index].exemptRequests += 1
                 continue
             }
             let failures: [PolicyFailure]
-            do { failures = try policy.judge(context, pod: pod) } catch {
+            let slots = checkSlots[index]
+            do {
+                failures = try policy.judge(context, pod: pod) { check in
+                    let slot = slots[check]
+                    if let known = verdicts[slot] { return known }
+                    let result = checkEntries[slot].evaluate(pod)
+                    verdicts[slot] = result
+                    return result
+                }
+            } catch {
                 failures = [PolicyFailure(check: "evaluation-error", reason: "the rules could not evaluate the event", detail: "\(error)")]
             }
             row.verdicts[index].add(failures, limit: Self.failureLimit)

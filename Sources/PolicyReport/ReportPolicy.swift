@@ -41,18 +41,28 @@ public final class ReportPolicy: @unchecked Sendable {
 
     init(id: String, kind: ReportPolicyKind, standard: PolicyLevelVersion? = nil, engine: RulesEngine? = nil) {
         self.id = id; self.kind = kind; self.standard = standard; self.engine = engine
+        activeChecks = standard.map { CheckRegistry.standard.activeChecks(level: $0.level, version: $0.version) } ?? []
         outputs = engine?.rules.map { try? K8sOutputFormat(parsing: $0.output, registry: RulesEngine.k8sFieldRegistry) } ?? []
     }
 
     /// The failures of one request: `pod` is the pod spec it writes (the pod, or the controller's pod
     /// template). `pss:` policies run Pod Security Admission's checks on it; `psp:` and `rules:` policies run
     /// their rules on the event, every matching rule being one failure.
-    func judge(_ context: K8sEventContext, pod: PodSpecView) throws -> [PolicyFailure] {
-        if let standard {
-            let result = CheckRegistry.standard.evaluate(pod, level: standard.level, version: standard.version)
-            return result.violations.map {
-                PolicyFailure(check: $0.checkID, reason: $0.result.forbiddenReason, detail: $0.result.forbiddenDetail)
+    /// A `pss:` policy's active checks, in Pod Security Admission's order (what `CheckRegistry.evaluate` runs).
+    public let activeChecks: [ActiveCheck]
+
+    /// `check(i)` gives the verdict of `activeChecks[i]` on the request's pod: the builder evaluates each check
+    /// entry that several `pss:` policies share once per request.
+    func judge(_ context: K8sEventContext, pod: PodSpecView, check: (Int) -> CheckResult) throws -> [PolicyFailure] {
+        if standard != nil {
+            var failures: [PolicyFailure] = []
+            for (index, active) in activeChecks.enumerated() {
+                let result = check(index)
+                if !result.allowed {
+                    failures.append(PolicyFailure(check: active.check.id, reason: result.forbiddenReason, detail: result.forbiddenDetail))
+                }
             }
+            return failures
         }
         guard let engine else { return [] }
         var failures: [PolicyFailure] = []

@@ -440,6 +440,25 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(Self.rows(document)["team-a/Deployment/web"]?["requests"] as? Int, 5)
     }
 
+    /// README's worked example: its command, run from the package root, prints the table shown there
+    /// (up to the failures, which the README abridges) and the answers shown there.
+    func testREADMEWorkedExample() throws {
+        let readme = try String(contentsOf: Pspctl.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("    $ pspctl report --audit-log examples/audit.jsonl") })
+        let command = lines[start].dropFirst("    $ pspctl ".count).split(separator: " ").map(String.init)
+        let shown = lines[(start + 1)...].prefix { $0.hasPrefix("    ") || $0.isEmpty }.map { String($0.dropFirst(4)) }
+        let result = try Pspctl.run(command, currentDirectory: Pspctl.packageRoot)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let printed = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let table = Array(shown.prefix { $0 != "Failures:" })
+        XCTAssertEqual(Array(printed.prefix(table.count)), table)
+        for answer in shown.suffix(2) { XCTAssertTrue(printed.contains(answer), "\(answer) not in\n\(result.stdout)") }
+        for line in shown where !line.isEmpty && line != "…" {
+            XCTAssertTrue(printed.contains(line), "README shows a line pspctl does not print: \(line)")
+        }
+    }
+
     func testStandardInputAndHelp() throws {
         let result = try Pspctl.run(["report", "--audit-log", "-", "--policy", "pss:baseline:latest", "--format", "json"],
                                     stdin: Self.scenario.joined(separator: "\n") + "\n")
