@@ -438,6 +438,15 @@ final class ReportTests: XCTestCase {
         let document = try Self.json(skipped)
         XCTAssertEqual((document["log"] as? [String: Any])?["skippedLines"] as? Int, 1)
         XCTAssertEqual(Self.rows(document)["team-a/Deployment/web"]?["requests"] as? Int, 5)
+
+        // A line over --max-line-bytes is an input error too, said without reading it whole.
+        let overlong = try Self.report(["--policy", "pss:baseline:latest", "--max-line-bytes", "100"], log: log)
+        XCTAssertEqual(overlong.status, 2, overlong.stderr)
+        XCTAssertTrue(overlong.stderr.contains("line 1 of \(log) is not an audit event"), overlong.stderr)
+        XCTAssertTrue(overlong.stderr.contains("line is longer than 100 bytes"), overlong.stderr)
+        let notALog = try Self.report(["--policy", "pss:baseline:latest"], log: ScratchDirectory.make().path)
+        XCTAssertEqual(notALog.status, 2, notALog.stderr)
+        XCTAssertTrue(notALog.stderr.contains("it is a directory"), notALog.stderr)
     }
 
     /// README's worked example: its command, run from the package root, prints the table shown there
