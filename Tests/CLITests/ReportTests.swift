@@ -183,6 +183,34 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(log["unjudgedRequests"] as? Int, 1)
     }
 
+    func testOtherControllersAndAnEventListLine() throws {
+        let spec = Self.podSpec([Self.plain])
+        func podOf(_ kind: String, _ name: String, group: String, labels: [String: String] = [:]) -> String {
+            Self.event(verb: "create", resource: "pods", namespace: "infra",
+                       object: Self.pod(generateName: "\(name)-", namespace: "infra", labels: labels,
+                                        owners: Self.owner(kind, name, group: group), spec: spec),
+                       user: "system:serviceaccount:kube-system:\(kind.lowercased())-controller", time: "2024-05-14T10:00:01Z")
+        }
+        let daemonSet = Self.event(verb: "create", resource: "daemonsets", group: "apps", namespace: "infra", name: "agent",
+                                   object: Self.controller("DaemonSet", group: "apps", name: "agent", namespace: "infra", template: spec),
+                                   user: "admin", time: "2024-05-14T10:00:00Z")
+        let statefulSet = Self.event(verb: "create", resource: "statefulsets", group: "apps", namespace: "infra", name: "db",
+                                     object: Self.controller("StatefulSet", group: "apps", name: "db", namespace: "infra", template: spec),
+                                     user: "admin", time: "2024-05-14T10:00:00Z")
+        // Two events on one line, as an EventList.
+        let list = "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[\(podOf("DaemonSet", "agent", group: "apps/v1")),\(podOf("DaemonSet", "agent", group: "apps/v1"))]}"
+        let lines = [daemonSet, statefulSet, list, podOf("StatefulSet", "db", group: "apps/v1"),
+                     podOf("Job", "migrate", group: "batch/v1"),
+                     // A ReplicaSet of its own (its pods carry no pod-template-hash): the ReplicaSet is the workload.
+                     podOf("ReplicaSet", "standalone", group: "apps/v1")]
+        let result = try Self.report(["--policy", "pss:baseline:latest", "--format", "json"], log: Self.logFile(lines))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let rows = Self.rows(try Self.json(result))
+        XCTAssertEqual(rows.mapValues { $0["requests"] as? Int },
+                       ["infra/DaemonSet/agent": 3, "infra/StatefulSet/db": 2, "infra/Job/migrate": 1,
+                        "infra/ReplicaSet/standalone": 1])
+    }
+
     func testUsersAreCappedWithACountOfTheRest() throws {
         let lines = (0..<8).map { i in
             Self.event(verb: "create", resource: "pods", namespace: "ns", name: "p",
