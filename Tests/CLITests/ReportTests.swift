@@ -304,6 +304,30 @@ final class ReportTests: XCTestCase {
                        ["pss:restricted:v1.30", "4", "3"])
     }
 
+    /// Colour only on a terminal (util-linux `script` gives the run one), and never with NO_COLOR.
+    func testColourOnlyOnATerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no /usr/bin/script") }
+        let log = try Self.logFile()
+        func onTerminal(_ environment: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-q", "-e", "-c", "\(environment) '\(Pspctl.executable.path)' report --audit-log '\(log)' --policy pss:baseline:latest", "/dev/null"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+            return String(decoding: data, as: UTF8.self)
+        }
+        // (the test runner may set NO_COLOR itself)
+        let coloured = try onTerminal("env -u NO_COLOR")
+        XCTAssertTrue(coloured.contains("\u{1B}[31m✗ hostNamespaces\u{1B}[0m"), coloured)
+        XCTAssertTrue(coloured.contains("\u{1B}[32m✓\u{1B}[0m"), coloured)
+        XCTAssertFalse(try onTerminal("env NO_COLOR=1").contains("\u{1B}["))
+    }
+
     func testMarkdownShape() throws {
         let result = try Self.report(["--policy", "pss:baseline:v1.30", "--policy", "pss:restricted:v1.30", "--format", "markdown"])
         XCTAssertEqual(result.status, 0, result.stderr)
