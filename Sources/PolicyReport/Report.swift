@@ -37,7 +37,7 @@ public struct Report: Sendable, Codable {
         public var lastSeen: String
         /// The first users seen (service accounts as `system:serviceaccount:NS:NAME`), at most 5.
         public var users: [String]
-        /// Distinct users past those.
+        /// Distinct users past those (counted up to 4096).
         public var moreUsers: Int
         /// One per policy, in the order of `policies`.
         public var verdicts: [Verdict]

@@ -142,8 +142,7 @@ final class WorkloadRow {
     var unjudgedRequests = 0
     var firstSeen: UInt64?
     var lastSeen: UInt64?
-    /// The first users seen, in order; `moreUsers` counts the other distinct ones… approximately: a user
-    /// past the limit is counted once per request that no kept user matches (see `addUser`).
+    /// The first users seen, in order; `moreUsers` counts the other distinct ones (exactly, up to 4096).
     var users: [String] = []
     var moreUsers = 0
     private var overflowUsers = Set<Int>()
