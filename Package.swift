@@ -12,6 +12,7 @@ import PackageDescription
 //   RulesEngine                          loader → compiler → filter → formatter
 //   FalcoRulesText                       YAML scalars, condition values and list items Falco reads back exactly
 //   PSPConverter, PSSConverter           policies → Falco rules files
+//   PolicyReport                         `pspctl report`: workloads × candidate policies from an audit log
 //   AlertSinks                           --alerts-file, --alerts-http (HTTP/1.1 client on swift-nio)
 //   COpenSSL → NIOOpenSSL                the system OpenSSL, TLS for the HTTP listener and --alerts-http
 //   Client (pspctl)                      command line
@@ -62,6 +63,11 @@ let package = Package(
         .target(name: "FalcoRulesText"),
         .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
         .target(name: "PSSConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
+        // `pspctl report`: one pass over an audit log, pod-creating requests grouped into workloads and
+        // judged by several candidate policies (pss:, psp:, rules:), rendered as table, JSON or markdown.
+        .target(name: "PolicyReport", dependencies: [
+            "AuditJSON", "EventTime", "K8sAuditFields", "PodSecurity", "PSPConverter", "RulesEngine", "YAMLKit",
+        ]),
         // zlib (zlib1g-dev), for gzip-compressed audit logs; only AuditPipeline's GzipDecoder sees it.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The pipeline every entry point shares: reading a log (followed, resumed, gzip), evaluating one
@@ -102,7 +108,7 @@ let package = Package(
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
             "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials", "EvaluatorPool", "AlertSinks", "NIOOpenSSL",
-            "AuditWebhook", "ServiceHTTP", "SyscallFields",
+            "AuditWebhook", "ServiceHTTP", "SyscallFields", "PolicyReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),

@@ -1,0 +1,194 @@
+import Foundation
+import K8sAuditFields
+
+/// `--format`.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case table, json, markdown
+}
+
+extension Report {
+    /// The report in `format`; `color` (a table on a terminal only) marks ✓ green and ✗ red.
+    public func rendered(_ format: ReportFormat, color: Bool = false) -> String {
+        switch format {
+        case .table: return table(color: color)
+        case .markdown: return markdown()
+        case .json: return json()
+        }
+    }
+
+    // MARK: JSON
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    // MARK: Table
+
+    static let pass = "✓", fail = "✗", unjudged = "–"
+
+    /// The matrix cell of one verdict: ✓, ✗ with the failing checks, or – when nothing could be judged.
+    static func cell(_ verdict: Verdict) -> String {
+        switch verdict.result {
+        case "fail": return fail + " " + verdict.failingChecks.joined(separator: ", ")
+        case "pass": return pass
+        default: return unjudged
+        }
+    }
+
+    static func usersText(_ row: WorkloadReport) -> String {
+        row.users.joined(separator: ", ") + (row.moreUsers > 0 ? " +\(row.moreUsers) more" : "")
+    }
+
+    /// A failure as one line: `check: reason (detail)` for PSA's checks, `rule: output` for rules.
+    static func failureText(_ failure: PolicyFailure, kind: ReportPolicyKind) -> String {
+        if kind == .pss {
+            let reason = failure.reason.isEmpty ? "unknown forbidden reason" : failure.reason
+            return "\(failure.check): " + (failure.detail.isEmpty ? reason : "\(reason) (\(failure.detail))")
+        }
+        return failure.detail.isEmpty ? failure.reason : "\(failure.reason): \(failure.detail)"
+    }
+
+    /// Seconds are enough in a table; JSON keeps the nanoseconds.
+    static func shortTime(_ time: String) -> String {
+        guard let dot = time.firstIndex(of: ".") else { return time }
+        return String(time[..<dot]) + "Z"
+    }
+
+    func headline() -> String {
+        let namespaces = Set(workloads.map(\.namespace)).count
+        var text = "\(workloads.count) workload\(workloads.count == 1 ? "" : "s") in \(namespaces) namespace\(namespaces == 1 ? "" : "s"), "
+            + "\(log.requests) pod-creating request\(log.requests == 1 ? "" : "s") (\(log.unjudgedRequests) without an object, not judged)"
+            + " of \(log.events) event\(log.events == 1 ? "" : "s")"
+        if log.skippedLines > 0 { text += ", \(log.skippedLines) unreadable line\(log.skippedLines == 1 ? "" : "s") skipped" }
+        return text
+    }
+
+    func answers() -> [String] {
+        var lines: [String] = []
+        if policies.count > 1 || comparison.budget > 0 {
+            lines.append("Least restrictive policy that breaks nothing: \(comparison.leastRestrictiveBreakingNothing ?? "none")")
+        }
+        lines.append("Most restrictive policy that breaks at most \(comparison.budget) workload\(comparison.budget == 1 ? "" : "s"): \(comparison.mostRestrictiveWithinBudget ?? "none")")
+        return lines
+    }
+
+    func table(color: Bool) -> String {
+        func esc(_ text: String) -> String { TextEscaping.escaped(text) }
+        func paint(_ cell: String) -> String {
+            guard color else { return cell }
+            if cell.hasPrefix(Self.pass) { return "\u{1B}[32m\(cell)\u{1B}[0m" }
+            if cell.hasPrefix(Self.fail) { return "\u{1B}[31m\(cell)\u{1B}[0m" }
+            return cell
+        }
+        var out = headline() + "\n\n"
+        out += Self.aligned([["POLICY", "JUDGED", "BREAKS", "NAMESPACES BROKEN"]] + policies.map {
+            [esc($0.id), "\($0.judgedWorkloads)", "\($0.breaksWorkloads)", $0.brokenNamespaces.map(esc).joined(separator: ", ")]
+        }, paint: { $0 })
+        out += "\n"
+        let header = ["NAMESPACE", "KIND", "NAME", "REQUESTS", "FIRST SEEN", "LAST SEEN", "USERS"] + policies.map { esc($0.id) }
+        let rows = workloads.map { row in
+            [esc(row.namespace), esc(row.kind), esc(row.name),
+             row.unjudgedRequests > 0 ? "\(row.requests) (\(row.unjudgedRequests) unjudged)" : "\(row.requests)",
+             Self.shortTime(row.firstSeen), Self.shortTime(row.lastSeen), esc(Self.usersText(row))]
+                + row.verdicts.map { esc(Self.cell($0)) }
+        }
+        out += workloads.isEmpty ? "No pod-creating requests in the log.\n" : Self.aligned([header] + rows, paint: paint)
+        let failing = failureLines()
+        if !failing.isEmpty {
+            out += "\nFailures:\n"
+            for (policy, workload, failures) in failing {
+                out += "\(esc(policy))  \(esc(workload))\n"
+                for failure in failures { out += "  \(esc(failure))\n" }
+            }
+        }
+        out += "\n" + answers().map { $0 + "\n" }.joined()
+        return out
+    }
+
+    /// Per failing (policy, workload): its failure lines.
+    func failureLines() -> [(policy: String, workload: String, failures: [String])] {
+        var result: [(policy: String, workload: String, failures: [String])] = []
+        for (index, policy) in policies.enumerated() {
+            for row in workloads where row.verdicts[index].result == "fail" {
+                let verdict = row.verdicts[index]
+                var lines = verdict.failures.map { Self.failureText($0, kind: policy.kind) }
+                if verdict.moreFailures > 0 { lines.append("… \(verdict.moreFailures) more") }
+                result.append((policy: policy.id, workload: "\(row.namespace)/\(row.kind)/\(row.name)", failures: lines))
+            }
+        }
+        return result
+    }
+
+    /// Columns padded to their widest cell (two spaces apart); the last column is not padded.
+    static func aligned(_ rows: [[String]], paint: (String) -> String) -> String {
+        guard let columns = rows.map(\.count).max() else { return "" }
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for (r, row) in rows.enumerated() {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                let shown = r == 0 ? cell : paint(cell)
+                line += i == row.count - 1 ? shown : shown + String(repeating: " ", count: widths[i] - cell.count + 2)
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    // MARK: Markdown
+
+    func markdown() -> String {
+        func md(_ text: String) -> String {
+            TextEscaping.escaped(text).replacingOccurrences(of: "|", with: "\\|")
+        }
+        var out = "## pspctl report\n\n\(headline()).\n\n"
+        out += "| Policy | Workloads judged | Workloads broken | Namespaces broken |\n|---|---:|---:|---|\n"
+        for policy in policies {
+            out += "| `\(md(policy.id))` | \(policy.judgedWorkloads) | \(policy.breaksWorkloads) | \(policy.brokenNamespaces.map(md).joined(separator: ", ")) |\n"
+        }
+        out += "\n"
+        if workloads.isEmpty {
+            out += "No pod-creating requests in the log.\n"
+        } else {
+            out += "| Namespace | Kind | Name | Requests | First seen | Last seen | Users |"
+                + policies.map { " `\(md($0.id))` |" }.joined() + "\n"
+            out += "|---|---|---|---:|---|---|---|" + String(repeating: "---|", count: policies.count) + "\n"
+            for row in workloads {
+                let requests = row.unjudgedRequests > 0 ? "\(row.requests) (\(row.unjudgedRequests) unjudged)" : "\(row.requests)"
+                out += "| \(md(row.namespace)) | \(md(row.kind)) | \(md(row.name)) | \(requests) | \(Self.shortTime(row.firstSeen)) | "
+                    + "\(Self.shortTime(row.lastSeen)) | \(md(Self.usersText(row))) |"
+                    + row.verdicts.map { " \(md(Self.cell($0))) |" }.joined() + "\n"
+            }
+        }
+        let failing = failureLines()
+        if !failing.isEmpty {
+            out += "\n### Failures\n\n"
+            for (policy, workload, failures) in failing {
+                out += "- `\(md(policy))` rejects `\(md(workload))`:\n"
+                for failure in failures { out += "  - \(md(failure))\n" }
+            }
+        }
+        out += "\n" + answers().map { "**\($0.replacingOccurrences(of: ": ", with: ":** "))\n\n" }.joined()
+        return out
+    }
+}
+
+extension Report.Comparison {
+    private enum Keys: String, CodingKey {
+        case order, restrictivenessRule, leastRestrictiveBreakingNothing, budget, mostRestrictiveWithinBudget
+    }
+
+    /// Absent answers are written as `null`, so every key is always there.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(order, forKey: .order)
+        try container.encode(restrictivenessRule, forKey: .restrictivenessRule)
+        try container.encode(leastRestrictiveBreakingNothing, forKey: .leastRestrictiveBreakingNothing)
+        try container.encode(budget, forKey: .budget)
+        try container.encode(mostRestrictiveWithinBudget, forKey: .mostRestrictiveWithinBudget)
+    }
+}
