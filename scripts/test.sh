@@ -8,11 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
-# pspctl's own targets are compiled with -O inside the debug build (Package.swift, PSPCTL_OPTIMIZE): the
-# suites spend most of their time in the binaries they run, and unoptimised Swift generics made them
-# several times slower (loading falco_rules.yaml: 0.23 s of CPU against 0.12 s a run; converting and
-# loading a 9 MB PSP rules file: 10.5 s against 3.7 s). Both runs use it.
-export PSPCTL_OPTIMIZE=1
+# Not set here: PSPCTL_OPTIMIZE=1 (Package.swift) compiles pspctl's own targets with -O inside the debug
+# build. The suites then use 2-3x less CPU per run (loading falco_rules.yaml: 0.23 s against 0.12 s), but
+# on CI's 2 cores the optimised build took ~10 minutes longer than the tests saved (a fresh clone: 1,451 s
+# for build + suite against 899 s). It is there for local work that reruns slow suites many times.
 
 # Runs the suite with `swift test --skip-build "$@"` and sets `passed`/`failed` from XCTest's totals;
 # returns non-zero on any failure (or when no totals were printed).
