@@ -105,6 +105,12 @@ final class GeneratedFileTests: XCTestCase {
         XCTAssertEqual(Set(SELinuxSection.equivalentLevels("s0:c1,c2,c3")).count, 6)
         XCTAssertEqual(SELinuxSection.equivalentLevels("s0:c1,c2,c3").first, "s0:c1,c2,c3")
         XCTAssertEqual(SELinuxSection.equivalentLevels("s0:c1,c2,c3,c4,c5,c6"), ["s0:c1,c2,c3,c4,c5,c6"], "more than 5 categories: as written")
+        // Only MCS categories are reordered (a fuzzed 904-byte PSP with a long odd category became a
+        // 3.3 MB rules file: 120 orders × every container slot).
+        let odd = "s1:c0,c1" + String(repeating: "x", count: 400) + ",c4,c3"
+        XCTAssertEqual(SELinuxSection.equivalentLevels(odd), [odd])
+        XCTAssertEqual(SELinuxSection.equivalentLevels("s0:c1,sysadm"), ["s0:c1,sysadm"])
+        XCTAssertEqual(Set(SELinuxSection.equivalentLevels("s0:c1023,c7")), ["s0:c1023,c7", "s0:c7,c1023"])
     }
 
     func testSysctlRules() throws {

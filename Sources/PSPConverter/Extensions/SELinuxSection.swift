@@ -33,20 +33,30 @@ enum SELinuxSection: PropertySection {
     }
 
     /// Levels Kubernetes treats as equal to `level`: `<sensitivity>:<categories>` with the categories
-    /// in any order (`s0:c6,c0` = `s0:c0,c6`).
+    /// in any order (`s0:c6,c0` = `s0:c0,c6`). Only MCS categories (`c` and up to four digits) are
+    /// reordered: anything else is matched as written, so a hostile level cannot be copied 120 times
+    /// into every container slot's condition.
     static func equivalentLevels(_ level: String) -> [String] {
         guard let colon = level.firstIndex(of: ":") else { return [level] }
         let sensitivity = level[..<colon]
         var categories: [Substring] = []
         for category in level[level.index(after: colon)...].split(separator: ",", omittingEmptySubsequences: false)
         where !categories.contains(category) { categories.append(category) }
-        guard categories.count > 1, categories.count <= maxPermutedCategories else { return [level] }
+        guard categories.count > 1, categories.count <= maxPermutedCategories,
+              sensitivity.utf8.count <= 16, categories.allSatisfy(isCategory) else { return [level] }
         var levels = [level]
         for order in permutations(categories) {
             let candidate = "\(sensitivity):\(order.joined(separator: ","))"
             if !levels.contains(candidate) { levels.append(candidate) }
         }
         return levels
+    }
+
+    /// `c0` … `c9999`.
+    private static func isCategory(_ text: Substring) -> Bool {
+        let digits = text.utf8.dropFirst()
+        return text.utf8.first == UInt8(ascii: "c") && (1...4).contains(digits.count)
+            && digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     private static func permutations<T>(_ items: [T]) -> [[T]] {
