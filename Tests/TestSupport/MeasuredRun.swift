@@ -17,6 +17,11 @@ public enum MeasuredRun {
     /// catch super-linear behaviour, which is orders of magnitude beyond them either way.
     public static let timeScale: Double = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 1 : 3
 
+    /// Peak-RSS bounds of runs that hold a large buffer (a 64 MiB line) are multiplied by this: 1.5 in the
+    /// AddressSanitizer suite, whose allocator keeps freed memory in quarantine and rounds allocations up
+    /// (the endless-line run peaks at ~100 MB plain, ~200 MB sanitized); 1 otherwise.
+    public static let memoryScale: Double = timeScale == 1 ? 1 : 1.5
+
     /// The wall time after which a child is killed is its `timeLimit` times this: `timeScale`, and twice
     /// that again for a machine busy with other work (the limit only stops a runaway child).
     static let killScale = timeScale * 2
