@@ -179,10 +179,13 @@ final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
     private var pending: EventLoopPromise<Response>?
     private var head: HTTPResponseHead?
     private var timer: Scheduled<Void>?
+    /// What closed the connection while no request was waiting: a TLS 1.3 server's alert refusing the
+    /// client certificate can come (and close the connection) before the first request is made.
+    private var closedBy: (any Error)?
 
     func expect(_ promise: EventLoopPromise<Response>, timeout: TimeAmount, on channel: any Channel) {
-        guard channel.isActive else {
-            promise.fail(HTTPAlertClient.Failure(description: "the connection was closed before an answer"))
+        guard channel.isActive, closedBy == nil else {
+            promise.fail(closedBy ?? HTTPAlertClient.Failure(description: "the connection was closed before an answer"))
             return
         }
         pending = promise
@@ -220,6 +223,7 @@ final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func fail(_ error: any Error) {
+        if pending == nil, closedBy == nil { closedBy = error }
         let promise = pending
         pending = nil
         timer?.cancel()
