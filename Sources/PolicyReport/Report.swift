@@ -17,12 +17,19 @@ public struct Report: Sendable, Codable {
         /// Workloads with at least one judged request, and their namespaces.
         public var judgedWorkloads: Int
         public var judgedNamespaces: Int
-        /// Workloads that have at least one request the policy rejects, and their namespaces.
+        /// Workloads with a pod the policy rejects (result `fail`), and their namespaces.
         public var breaksWorkloads: Int
         public var breaksNamespaces: Int
         public var brokenNamespaces: [String]
+        /// Workloads whose controller's pod template the policy rejects while no pod of theirs is rejected
+        /// (result `warn`: Pod Security Admission warns on controllers, and rejects their pods once made).
+        public var warnsWorkloads: Int
+        public var warnNamespaces: [String]
         /// Judged requests the policy rejects.
         public var failedRequests: Int
+        /// Workloads where the cluster's own Pod Security Admission annotations disagree with this policy's
+        /// verdict on some request (`pss:` policies at the level and version the annotations name).
+        public var clusterDisagreements: Int
     }
 
     public struct WorkloadReport: Sendable, Codable {
@@ -39,23 +46,31 @@ public struct Report: Sendable, Codable {
         public var users: [String]
         /// Distinct users past those (counted up to 4096).
         public var moreUsers: Int
+        /// Requests the cluster's Pod Security Admission recorded as exempt (`…/exempt` annotation).
+        public var clusterExemptRequests: Int
         /// One per policy, in the order of `policies`.
         public var verdicts: [Verdict]
     }
 
     public struct Verdict: Sendable, Codable {
         public var policy: String
-        /// `fail` (some request rejected), `pass` (every judged request admitted) or `unjudged` (no request
-        /// could be judged: no object in the log, or every request exempt).
+        /// `fail` (some pod rejected), `warn` (only a controller's pod template rejected: its pods would be
+        /// once created), `pass` (every judged request admitted) or `unjudged` (no request could be judged:
+        /// no object in the log, or every request exempt).
         public var result: String
         public var judgedRequests: Int
         public var failedRequests: Int
+        /// Of `failedRequests`, the ones that wrote a controller's template rather than a pod.
+        public var failedTemplateRequests: Int
         public var exemptRequests: Int
         /// Distinct failures, first seen first (at most 32; `moreFailures` counts the ones not kept).
         public var failures: [PolicyFailure]
         public var moreFailures: Int
         /// The failing check ids (or rule names), without repeats, in order.
         public var failingChecks: [String]
+        /// For `pss:` policies, how the verdicts compare with the cluster's own Pod Security Admission
+        /// annotations at the same level and version; absent when the log has none.
+        public var cluster: ClusterComparison?
     }
 
     public struct Comparison: Sendable, Codable {
@@ -69,7 +84,7 @@ public struct Report: Sendable, Codable {
         public var mostRestrictiveWithinBudget: String?
     }
 
-    public static let restrictivenessRule = "more workloads broken is more restrictive; ties: more failing (workload, check) pairs, then Pod Security Standards level and version (pss: policies), then the later --policy"
+    public static let restrictivenessRule = "more workloads broken or warned (fail or warn) is more restrictive; ties: more failing (workload, check) pairs, then Pod Security Standards level and version (pss: policies), then the later --policy"
 
     init(policies: [ReportPolicy], rows: [WorkloadRow], counts: LogCounts, budget: Int) {
         log = counts
@@ -78,15 +93,17 @@ public struct Report: Sendable, Codable {
                 namespace: row.key.namespace, kind: row.key.kind, name: row.key.name, requests: row.requests,
                 unjudgedRequests: row.unjudgedRequests,
                 firstSeen: row.firstSeen.map(TimestampText.utc) ?? "", lastSeen: row.lastSeen.map(TimestampText.utc) ?? "",
-                users: row.users, moreUsers: row.moreUsers,
+                users: row.users, moreUsers: row.moreUsers, clusterExemptRequests: row.clusterExemptRequests,
                 verdicts: zip(policies, row.verdicts).map { policy, verdict in
                     var checks: [String] = []
                     for failure in verdict.failures where !checks.contains(failure.check) { checks.append(failure.check) }
-                    return Verdict(policy: policy.id,
-                                   result: verdict.failedRequests > 0 ? "fail" : verdict.judgedRequests > 0 ? "pass" : "unjudged",
+                    let result = verdict.failedRequests > verdict.failedTemplateRequests ? "fail"
+                        : verdict.failedRequests > 0 ? "warn" : verdict.judgedRequests > 0 ? "pass" : "unjudged"
+                    return Verdict(policy: policy.id, result: result,
                                    judgedRequests: verdict.judgedRequests, failedRequests: verdict.failedRequests,
+                                   failedTemplateRequests: verdict.failedTemplateRequests,
                                    exemptRequests: verdict.exemptRequests, failures: verdict.failures,
-                                   moreFailures: verdict.moreFailures, failingChecks: checks)
+                                   moreFailures: verdict.moreFailures, failingChecks: checks, cluster: verdict.cluster)
                 })
         }
         self.workloads = workloads
@@ -95,21 +112,23 @@ public struct Report: Sendable, Codable {
             let verdicts = workloads.map { ($0, $0.verdicts[index]) }
             let judged = verdicts.filter { $0.1.result != "unjudged" }
             let broken = verdicts.filter { $0.1.result == "fail" }
+            let warned = verdicts.filter { $0.1.result == "warn" }
             let brokenNamespaces = Set(broken.map { $0.0.namespace }).sorted()
             summaries.append(PolicySummary(
                 id: policy.id, kind: policy.kind, judgedWorkloads: judged.count,
                 judgedNamespaces: Set(judged.map { $0.0.namespace }).count, breaksWorkloads: broken.count,
                 breaksNamespaces: brokenNamespaces.count, brokenNamespaces: brokenNamespaces,
-                failedRequests: broken.reduce(0) { $0 + $1.1.failedRequests }))
+                warnsWorkloads: warned.count, warnNamespaces: Set(warned.map { $0.0.namespace }).sorted(),
+                failedRequests: verdicts.reduce(0) { $0 + $1.1.failedRequests },
+                clusterDisagreements: verdicts.filter { ($0.1.cluster?.disagreements ?? 0) > 0 }.count))
         }
         self.policies = summaries
         // Restrictiveness on this log: workloads broken, then failing (workload, check) pairs, then level and
         // version for two pss: policies, then the order given.
         let pairs = policies.indices.map { index in workloads.reduce(0) { $0 + $1.verdicts[index].failingChecks.count } }
+        let affected = summaries.map { $0.breaksWorkloads + $0.warnsWorkloads }
         let order = policies.indices.sorted { a, b in
-            if summaries[a].breaksWorkloads != summaries[b].breaksWorkloads {
-                return summaries[a].breaksWorkloads < summaries[b].breaksWorkloads
-            }
+            if affected[a] != affected[b] { return affected[a] < affected[b] }
             if pairs[a] != pairs[b] { return pairs[a] < pairs[b] }
             if let x = policies[a].standard, let y = policies[b].standard, x != y {
                 return x.level.strictness != y.level.strictness ? x.level.strictness < y.level.strictness : x.version < y.version
@@ -118,11 +137,11 @@ public struct Report: Sendable, Codable {
         }
         comparison = Comparison(
             order: order.map { policies[$0].id }, restrictivenessRule: Self.restrictivenessRule,
-            leastRestrictiveBreakingNothing: order.first { summaries[$0].breaksWorkloads == 0 }.map { policies[$0].id },
+            leastRestrictiveBreakingNothing: order.first { affected[$0] == 0 }.map { policies[$0].id },
             budget: budget,
-            mostRestrictiveWithinBudget: order.last { summaries[$0].breaksWorkloads <= budget }.map { policies[$0].id })
+            mostRestrictiveWithinBudget: order.last { affected[$0] <= budget }.map { policies[$0].id })
     }
 
-    /// Whether some policy would reject some workload.
-    public var anyWorkloadBreaks: Bool { policies.contains { $0.breaksWorkloads > 0 } }
+    /// Whether some policy would reject some workload (its pods, or its controller's template).
+    public var anyWorkloadBreaks: Bool { policies.contains { $0.breaksWorkloads + $0.warnsWorkloads > 0 } }
 }

@@ -1,4 +1,5 @@
 import AuditJSON
+import EventTime
 import K8sAuditFields
 import PodSecurity
 
@@ -68,7 +69,7 @@ public struct ReportBuilder {
 
     public mutating func add(_ event: K8sAuditEvent) {
         counts.events += 1
-        guard case .counted(let key, let pod) = attribution.classify(event) else { return }
+        guard case .counted(let key, let kind, let pod) = attribution.classify(event) else { return }
         counts.requests += 1
         let row = rows[key] ?? WorkloadRow(key: key, policyCount: policies.count)
         rows[key] = row
@@ -85,6 +86,8 @@ public struct ReportBuilder {
         }
         let exempt = isExempt(event, namespace: key.namespace, pod: pod)
         let context = K8sEventContext(event: event)
+        let cluster = ClusterAnnotations(event: event.object)
+        if cluster?.exempt != nil { row.clusterExemptRequests += 1 }
         var verdicts = [CheckResult?](repeating: nil, count: checkEntries.count)
         for (index, policy) in policies.enumerated() {
             if exempt && policy.kind == .pss {
@@ -104,7 +107,11 @@ public struct ReportBuilder {
             } catch {
                 failures = [PolicyFailure(check: "evaluation-error", reason: "the rules could not evaluate the event", detail: "\(error)")]
             }
-            row.verdicts[index].add(failures, limit: Self.failureLimit)
+            row.verdicts[index].add(failures, template: kind != .pod, limit: Self.failureLimit)
+            if let standard = policy.standard, let violates = cluster?.violates(standard) {
+                row.verdicts[index].compare(clusterViolates: violates, pspctlFails: !failures.isEmpty, time: event.timeNs,
+                                            annotation: violates ? cluster?.auditViolationText ?? "" : "")
+            }
         }
     }
 
@@ -145,6 +152,8 @@ final class WorkloadRow {
     /// The first users seen, in order; `moreUsers` counts the other distinct ones (exactly, up to 4096).
     var users: [String] = []
     var moreUsers = 0
+    /// Requests the cluster's Pod Security Admission recorded as exempt (an `…/exempt` annotation).
+    var clusterExemptRequests = 0
     private var overflowUsers = Set<Int>()
     var verdicts: [VerdictAccumulator]
 
@@ -168,18 +177,38 @@ final class WorkloadRow {
 struct VerdictAccumulator {
     var judgedRequests = 0
     var failedRequests = 0
+    /// Of the failed requests, those that wrote a controller's pod template (not a pod).
+    var failedTemplateRequests = 0
     var exemptRequests = 0
     /// Distinct failures (check, reason, detail), first seen first.
     var failures: [PolicyFailure] = []
     var moreFailures = 0
+    var cluster: ClusterComparison?
 
-    mutating func add(_ found: [PolicyFailure], limit: Int) {
+    mutating func add(_ found: [PolicyFailure], template: Bool, limit: Int) {
         judgedRequests += 1
         guard !found.isEmpty else { return }
         failedRequests += 1
+        if template { failedTemplateRequests += 1 }
         for failure in found where !failures.contains(failure) {
             if failures.count < limit { failures.append(failure) } else { moreFailures += 1 }
         }
+    }
+
+    /// One request the cluster's annotations judged at this policy's level and version.
+    mutating func compare(clusterViolates: Bool, pspctlFails: Bool, time: UInt64, annotation: String) {
+        var comparison = cluster ?? ClusterComparison()
+        comparison.comparedRequests += 1
+        if clusterViolates != pspctlFails {
+            comparison.disagreements += 1
+            if comparison.firstDisagreement == nil {
+                comparison.firstDisagreement = ClusterComparison.Disagreement(
+                    time: TimestampText.utc(time), cluster: clusterViolates ? "violates" : "admits",
+                    pspctl: pspctlFails ? "fail" : "pass",
+                    annotation: annotation.isEmpty ? "enforce-policy" : annotation)
+            }
+        }
+        cluster = comparison
     }
 }
 

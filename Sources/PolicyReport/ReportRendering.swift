@@ -27,12 +27,14 @@ extension Report {
 
     // MARK: Table
 
-    static let pass = "✓", fail = "✗", unjudged = "–"
+    static let pass = "✓", fail = "✗", warn = "⚠", unjudged = "–"
 
-    /// The matrix cell of one verdict: ✓, ✗ with the failing checks, or – when nothing could be judged.
+    /// The matrix cell of one verdict: ✓, ✗ (pods rejected) or ⚠ (only the controller's template) with the
+    /// failing checks, or – when nothing could be judged.
     static func cell(_ verdict: Verdict) -> String {
         switch verdict.result {
         case "fail": return fail + " " + verdict.failingChecks.joined(separator: ", ")
+        case "warn": return warn + " " + verdict.failingChecks.joined(separator: ", ")
         case "pass": return pass
         default: return unjudged
         }
@@ -81,11 +83,13 @@ extension Report {
             guard color else { return cell }
             if cell.hasPrefix(Self.pass) { return "\u{1B}[32m\(cell)\u{1B}[0m" }
             if cell.hasPrefix(Self.fail) { return "\u{1B}[31m\(cell)\u{1B}[0m" }
+            if cell.hasPrefix(Self.warn) { return "\u{1B}[33m\(cell)\u{1B}[0m" }
             return cell
         }
         var out = headline() + "\n\n"
-        out += Self.aligned([["POLICY", "JUDGED", "BREAKS", "NAMESPACES BROKEN"]] + policies.map {
-            [esc($0.id), "\($0.judgedWorkloads)", "\($0.breaksWorkloads)", $0.brokenNamespaces.map(esc).joined(separator: ", ")]
+        out += Self.aligned([["POLICY", "JUDGED", "BREAKS", "WARNS", "NAMESPACES BROKEN"]] + policies.map {
+            [esc($0.id), "\($0.judgedWorkloads)", "\($0.breaksWorkloads)", "\($0.warnsWorkloads)",
+             $0.brokenNamespaces.map(esc).joined(separator: ", ")]
         }, paint: { $0 })
         out += "\n"
         let header = ["NAMESPACE", "KIND", "NAME", "REQUESTS", "FIRST SEEN", "LAST SEEN", "USERS"] + policies.map { esc($0.id) }
@@ -104,19 +108,41 @@ extension Report {
                 for failure in failures { out += "  \(esc(failure))\n" }
             }
         }
+        let disagreements = clusterDisagreementLines()
+        if !disagreements.isEmpty {
+            out += "\nWhere the cluster's Pod Security Admission decided otherwise:\n"
+            for line in disagreements { out += "  \(esc(line))\n" }
+        }
         out += "\n" + answers().map { $0 + "\n" }.joined()
         return out
+    }
+
+    /// One line per (pss: policy, workload) whose verdicts differ from the cluster's annotations.
+    func clusterDisagreementLines() -> [String] {
+        var lines: [String] = []
+        for (index, policy) in policies.enumerated() {
+            for row in workloads {
+                guard let cluster = row.verdicts[index].cluster, cluster.disagreements > 0,
+                      let first = cluster.firstDisagreement else { continue }
+                lines.append("\(policy.id)  \(row.namespace)/\(row.kind)/\(row.name): \(cluster.disagreements) of "
+                    + "\(cluster.comparedRequests) request\(cluster.comparedRequests == 1 ? "" : "s"); first at \(Self.shortTime(first.time)): "
+                    + "the cluster \(first.cluster == "violates" ? "found a violation" : "admitted it"), pspctl says \(first.pspctl)"
+                    + (first.annotation == "enforce-policy" ? "" : " (\(first.annotation))"))
+            }
+        }
+        return lines
     }
 
     /// Per failing (policy, workload): its failure lines.
     func failureLines() -> [(policy: String, workload: String, failures: [String])] {
         var result: [(policy: String, workload: String, failures: [String])] = []
         for (index, policy) in policies.enumerated() {
-            for row in workloads where row.verdicts[index].result == "fail" {
+            for row in workloads where row.verdicts[index].result == "fail" || row.verdicts[index].result == "warn" {
                 let verdict = row.verdicts[index]
                 var lines = verdict.failures.map { Self.failureText($0, kind: policy.kind) }
                 if verdict.moreFailures > 0 { lines.append("… \(verdict.moreFailures) more") }
-                result.append((policy: policy.id, workload: "\(row.namespace)/\(row.kind)/\(row.name)", failures: lines))
+                let warnOnly = verdict.result == "warn" ? " (would warn: only the controller's pod template was seen)" : ""
+                result.append((policy: policy.id, workload: "\(row.namespace)/\(row.kind)/\(row.name)\(warnOnly)", failures: lines))
             }
         }
         return result
@@ -146,9 +172,10 @@ extension Report {
             TextEscaping.escaped(text).replacingOccurrences(of: "|", with: "\\|")
         }
         var out = "## pspctl report\n\n\(headline()).\n\n"
-        out += "| Policy | Workloads judged | Workloads broken | Namespaces broken |\n|---|---:|---:|---|\n"
+        out += "| Policy | Workloads judged | Workloads broken | Workloads warned | Namespaces broken |\n|---|---:|---:|---:|---|\n"
         for policy in policies {
-            out += "| `\(md(policy.id))` | \(policy.judgedWorkloads) | \(policy.breaksWorkloads) | \(policy.brokenNamespaces.map(md).joined(separator: ", ")) |\n"
+            out += "| `\(md(policy.id))` | \(policy.judgedWorkloads) | \(policy.breaksWorkloads) | \(policy.warnsWorkloads) | "
+                + "\(policy.brokenNamespaces.map(md).joined(separator: ", ")) |\n"
         }
         out += "\n"
         if workloads.isEmpty {
@@ -171,6 +198,11 @@ extension Report {
                 out += "- `\(md(policy))` rejects `\(md(workload))`:\n"
                 for failure in failures { out += "  - \(md(failure))\n" }
             }
+        }
+        let disagreements = clusterDisagreementLines()
+        if !disagreements.isEmpty {
+            out += "\n### Where the cluster's Pod Security Admission decided otherwise\n\n"
+            for line in disagreements { out += "- \(md(line))\n" }
         }
         out += "\n" + answers().map { "**\($0.replacingOccurrences(of: ": ", with: ":** "))\n\n" }.joined()
         return out

@@ -20,9 +20,9 @@ public struct WorkloadKey: Hashable, Sendable, Comparable, Codable {
 enum EventClass {
     /// Not a pod-creating request (another verb, resource or subresource, or an earlier stage of a request).
     case ignored
-    /// A pod-creating request of `workload`; `pod` is the pod spec it writes, nil when the event carries
-    /// no object to judge (audit level Metadata).
-    case counted(workload: WorkloadKey, pod: PodSpecView?)
+    /// A pod-creating request of `workload` for an object of `kind`; `pod` is the pod spec it writes, nil
+    /// when the event carries no object to judge (audit level Metadata).
+    case counted(workload: WorkloadKey, kind: WorkloadKind, pod: PodSpecView?)
 }
 
 /// Maps pod-creating requests to their workloads: a pod or controller created by a controller belongs to
@@ -53,14 +53,19 @@ struct WorkloadAttribution {
         if let stage = root["stage"]?.string, stage == "RequestReceived" || stage == "ResponseStarted" { return .ignored }
         let request = Self.object(root["requestObject"], kind: kind)
         let response = Self.object(root["responseObject"], kind: kind)
-        let object = request ?? response
+        // Judged as admission judged it: the stored object (level RequestResponse: after defaulting and
+        // mutating admission) when the event has it with its spec, else the request with the API defaults
+        // that matter.
+        let stored = response.flatMap { $0["spec"] == nil ? nil : PodSpecView(object: $0, kind: kind) }
+        let object = response ?? request
         let metadata = object?["metadata"]
         let namespace = objectRef["namespace"]?.string ?? metadata?["namespace"]?.string
-            ?? response?["metadata"]?["namespace"]?.string ?? ""
-        let name = [metadata?["name"]?.string, objectRef["name"]?.string, response?["metadata"]?["name"]?.string,
+            ?? request?["metadata"]?["namespace"]?.string ?? ""
+        let name = [metadata?["name"]?.string, objectRef["name"]?.string, request?["metadata"]?["name"]?.string,
                     metadata?["generateName"]?.string].lazy.compactMap { $0 }.first { !$0.isEmpty } ?? ""
         let workload = attribute(namespace: namespace, kind: kind, name: name, metadata: metadata)
-        return .counted(workload: workload, pod: object.flatMap { PodSpecView(object: $0, kind: kind) })
+        let pod = stored ?? request.flatMap { PodSpecView(object: $0, kind: kind) }?.applyingAPIDefaults()
+        return .counted(workload: workload, kind: kind, pod: pod)
     }
 
     /// The workload an object of `kind` named `name` belongs to.

@@ -353,13 +353,15 @@ final class ReportTests: XCTestCase {
                        ["lines", "events", "requests", "unjudgedRequests", "skippedLines"])
         let policy = try XCTUnwrap((document["policies"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(policy.keys), ["id", "kind", "judgedWorkloads", "judgedNamespaces", "breaksWorkloads",
-                                          "breaksNamespaces", "brokenNamespaces", "failedRequests"])
+                                          "breaksNamespaces", "brokenNamespaces", "warnsWorkloads", "warnNamespaces",
+                                          "failedRequests", "clusterDisagreements"])
         let row = try XCTUnwrap((document["workloads"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(row.keys), ["namespace", "kind", "name", "requests", "unjudgedRequests", "firstSeen", "lastSeen",
-                                       "users", "moreUsers", "verdicts"])
+                                       "users", "moreUsers", "clusterExemptRequests", "verdicts"])
         let verdict = try XCTUnwrap((row["verdicts"] as? [[String: Any]])?.first)
-        XCTAssertEqual(Set(verdict.keys), ["policy", "result", "judgedRequests", "failedRequests", "exemptRequests",
-                                           "failures", "moreFailures", "failingChecks"])
+        // `cluster` is there only when the log has Pod Security Admission's annotations (see the cluster test).
+        XCTAssertEqual(Set(verdict.keys), ["policy", "result", "judgedRequests", "failedRequests", "failedTemplateRequests",
+                                           "exemptRequests", "failures", "moreFailures", "failingChecks"])
         XCTAssertEqual(Set((document["comparison"] as? [String: Any])?.keys ?? [:].keys),
                        ["order", "restrictivenessRule", "leastRestrictiveBreakingNothing", "budget", "mostRestrictiveWithinBudget"])
     }

@@ -129,6 +129,7 @@ extension Container {
         self.init(name: node.string("name") ?? "",
                   securityContext: node.object("securityContext").map(SecurityContext.init(decoding:)),
                   hostPorts: node.array("ports").map { $0.integer("hostPort") ?? 0 },
+                  containerPorts: node.array("ports").map { $0.integer("containerPort") ?? 0 },
                   handlers: (probes + hooks).map {
                       Handler(httpGetHost: $0.object("httpGet")?.string("host"),
                               tcpSocketHost: $0.object("tcpSocket")?.string("host"))

@@ -116,12 +116,18 @@ public struct Container: Sendable, Equatable {
     public var securityContext: SecurityContext?
     /// `ports[].hostPort` of every port entry, in order (0 when unset).
     public var hostPorts: [Int64]
+    /// `ports[].containerPort` of the same entries (0 when unset): API defaulting copies it into an unset
+    /// `hostPort` on a host-network pod (`applyingAPIDefaults`).
+    public var containerPorts: [Int64]
     /// Handlers of the liveness, readiness and startup probes and the postStart and preStop hooks, in that
     /// order (only those present).
     public var handlers: [Handler]
 
-    public init(name: String, securityContext: SecurityContext? = nil, hostPorts: [Int64] = [], handlers: [Handler] = []) {
-        self.name = name; self.securityContext = securityContext; self.hostPorts = hostPorts; self.handlers = handlers
+    public init(name: String, securityContext: SecurityContext? = nil, hostPorts: [Int64] = [],
+                containerPorts: [Int64]? = nil, handlers: [Handler] = []) {
+        self.name = name; self.securityContext = securityContext; self.hostPorts = hostPorts
+        self.containerPorts = containerPorts ?? Array(repeating: 0, count: hostPorts.count)
+        self.handlers = handlers
     }
 }
 
