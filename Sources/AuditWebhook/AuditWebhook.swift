@@ -48,15 +48,25 @@ public final class AuditWebhook: Sendable {
     public let queue: WebhookQueue
     private let metrics: (any WebhookMetricsSink)?
     private let token: [UInt8]?
+    private let target: WebhookTarget
 
     /// Starts the queue's worker: each accepted body goes to `writer` (on the worker thread only).
-    public init(configuration: Configuration, writer: WebhookAlertWriter, metrics: (any WebhookMetricsSink)?) {
+    public convenience init(configuration: Configuration, writer: WebhookAlertWriter, metrics: (any WebhookMetricsSink)?) {
+        self.init(configuration: configuration, target: WebhookTarget(writer: writer), metrics: metrics)
+    }
+
+    /// The same with a target whose writer may come later: until it has one, requests are answered 503
+    /// with its reason (the API server retries), and nothing is queued.
+    public init(configuration: Configuration, target: WebhookTarget, metrics: (any WebhookMetricsSink)?) {
         self.configuration = configuration
         self.metrics = metrics
+        self.target = target
         token = configuration.bearerToken.map { Array($0.utf8) }
         let sink = metrics
         queue = WebhookQueue(maxBodies: configuration.maxQueuedBodies, maxBytes: configuration.maxQueuedBytes,
                              depthChanged: { sink?.webhookQueueDepth(bodies: $0, bytes: $1) }) { body in
+            // A body is only queued once the target has its writer, which is never taken away.
+            guard let writer = target.writer else { return }
             let outcome = writer.consume(body)
             sink?.webhookEventsEvaluated(outcome.events, alerts: outcome.alerts)
         }
@@ -92,6 +102,7 @@ public final class AuditWebhook: Sendable {
             return .text(400, "bad request: \(Self.reason(error))")
         }
         guard events > 0 else { return .text(200, "ok: 0 events") }
+        guard target.writer != nil else { return Self.unavailable(target.waitingReason) }
         switch queue.offer(request.body, onAccepted: { metrics?.webhookEventsAccepted(events) }) {
         case .accepted:
             return .text(200, "ok: \(events) events queued")
@@ -155,6 +166,37 @@ public final class AuditWebhook: Sendable {
 
     public struct TokenFileError: Error, CustomStringConvertible {
         public var description: String
+    }
+}
+
+/// What the webhook's queued bodies go to: a writer given at once (`--webhook-rules`), or one set later,
+/// when the rule set it evaluates against is loaded (`--webhook-rule-set`). Thread-safe.
+public final class WebhookTarget: @unchecked Sendable {
+    // Invariant: `current` is touched under `lock` only, and set at most once.
+    private let lock = NSLock()
+    private var current: WebhookAlertWriter?
+    /// Said in the 503 answers while there is no writer.
+    public let waitingReason: String
+
+    public init(writer: WebhookAlertWriter) {
+        current = writer
+        waitingReason = ""
+    }
+
+    public init(waitingReason: String) {
+        self.waitingReason = waitingReason
+    }
+
+    public var writer: WebhookAlertWriter? { lock.withLock { current } }
+
+    /// Sets the writer, if none is set yet; returns whether it was set.
+    @discardableResult
+    public func set(_ writer: WebhookAlertWriter) -> Bool {
+        lock.withLock {
+            guard current == nil else { return false }
+            current = writer
+            return true
+        }
     }
 }
 

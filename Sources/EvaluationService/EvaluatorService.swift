@@ -2,6 +2,7 @@ import AuditPipeline
 import GRPCKit
 import Logging
 import PspctlProtocol
+import RulesEngine
 
 /// `pspctl.v1.Evaluator`: rule sets loaded once and cached by id (LRU), events streamed in, alerts
 /// streamed out. Every stream runs on its own task against an immutable, shared rule set, so concurrent
@@ -32,6 +33,13 @@ public final class EvaluatorService: Sendable {
         metrics.ruleSetsCached(0)
     }
 
+    /// Keeps the rule set `id` loaded once it is (never dropped for room, never deleted) and calls `loaded`
+    /// with its engine when it is loaded by `LoadRuleSet` (at once if it already is). The audit webhook of
+    /// `--webhook-rule-set` evaluates against it.
+    public func serveWebhook(ruleSetID id: String, loaded: @escaping @Sendable (RulesEngine) -> Void) {
+        cache.pin(id) { loaded($0.engine) }
+    }
+
     /// Registers the four methods on `server`.
     public func register(on server: Server) {
         server.register(unary: MethodPath.loadRuleSet) { [self] request, context throws(RPCError) in
@@ -43,10 +51,13 @@ public final class EvaluatorService: Sendable {
         }
         server.register(unary: MethodPath.deleteRuleSet) { [self] request, _ throws(RPCError) in
             let id = try decode(PspctlV1.DeleteRuleSetRequest.self, request).id
-            let deleted = cache.remove(id)
+            let removal = cache.remove(id)
+            if removal == .pinned {
+                throw RPCError(.failedPrecondition, "rule set \(id) serves the audit webhook (--webhook-rule-set): it stays loaded")
+            }
             metrics.ruleSetsCached(cache.count)
-            logger.info("rule set deleted", metadata: ["id": "\(id)", "deleted": "\(deleted)"])
-            return PspctlV1.DeleteRuleSetResponse(deleted: deleted).encoded()
+            logger.info("rule set deleted", metadata: ["id": "\(id)", "deleted": "\(removal == .removed)"])
+            return PspctlV1.DeleteRuleSetResponse(deleted: removal == .removed).encoded()
         }
         server.register(bidirectionalStream: MethodPath.evaluate) { [self] stream, context throws(RPCError) in
             try await evaluate(stream, context)

@@ -1,4 +1,5 @@
 import AlertSinks
+import Foundation
 import ArgumentParser
 import AuditPipeline
 import AuditWebhook
@@ -51,7 +52,9 @@ struct EvaluatorServiceCommand: ServiceCommand {
         (--webhook-queue-requests, --webhook-queue-bytes) is answered 503 so the API server retries; a body \
         that is not JSON or not audit events 400, one over --webhook-max-body-bytes 413, a missing or wrong \
         bearer token (--webhook-token-file) 401. On SIGTERM every accepted request is evaluated before exit. \
-        Without --webhook-rules, POST /k8s-audit answers 404. The webhook's alerts also go to the sinks of         --alerts-file and --alerts-http (as pspctl watch's: appended file, falcosidekick's JSON POSTs with         retries); what a sink did not get by the end of the shutdown drain is logged as a warning.
+        Without --webhook-rules or --webhook-rule-set, POST /k8s-audit answers 404. The webhook's alerts also         go to the sinks of --alerts-file and --alerts-http (as pspctl watch's: appended file, falcosidekick's         JSON POSTs with retries); what a sink did not get by the end of the shutdown drain is logged as a warning.
+
+        Instead of files, --webhook-rule-set ID names a rule set by its id (what LoadRuleSet answers, e.g.         for the compiled rule set ConverterService made): the webhook answers 503 (the API server retries)         until a client loads that set with LoadRuleSet; from then on it is evaluated against it, and the set         stays loaded (never dropped for room; DeleteRuleSet is refused with FAILED_PRECONDITION).
 
         HTTP TLS: --http-tls-cert and --http-tls-key serve the whole HTTP listener over https (TLS 1.2 or \
         later, the system OpenSSL). With --http-tls-client-ca too, clients are asked for a certificate: \
@@ -68,6 +71,7 @@ struct EvaluatorServiceCommand: ServiceCommand {
           EvaluatorService --http-listen 0.0.0.0:9092         # then: curl 127.0.0.1:9092/metrics
           EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml --webhook-token-file token
           EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml --alerts-http http://falcosidekick:2801/
+          EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rule-set 6f1c…e2   # 503 until LoadRuleSet loads it
           EvaluatorService --http-listen 0.0.0.0:9092 --webhook-rules k8s_audit_rules.yaml \\
             --http-tls-cert server.pem --http-tls-key server.key --http-tls-client-ca apiserver-ca.pem
           pspctl watch --rules k8s_audit_rules.yaml --audit-log audit.jsonl --evaluator 127.0.0.1:50052
@@ -94,21 +98,41 @@ struct EvaluatorServiceCommand: ServiceCommand {
             completion: .file(extensions: ["yaml", "yml"]))
     var webhookRules: [String] = []
 
-    @OptionGroup(title: "Audit webhook (with --webhook-rules)")
+    @Option(name: .customLong("webhook-rule-set"),
+            help: ArgumentHelp("Serve the audit webhook against the rule set of this id once LoadRuleSet loads it (503 until then); instead of --webhook-rules.",
+                               valueName: "id"))
+    var webhookRuleSet: String?
+
+    @OptionGroup(title: "Audit webhook (with --webhook-rules or --webhook-rule-set)")
     var webhook: WebhookOptions
 
-    @OptionGroup(title: "Sinks for the webhook's alerts (with --webhook-rules)")
+    @OptionGroup(title: "Sinks for the webhook's alerts (with --webhook-rules or --webhook-rule-set)")
     var alertSinks: AlertSinkOptions
 
+    /// The process's one EvaluatorService: made by `register`, its rule sets used by the webhook's routes.
+    private let evaluator = EvaluatorHolder()
+
+    private enum CodingKeys: String, CodingKey {
+        case service, maxRuleSets, workers, webhookRules, webhookRuleSet, webhook, alertSinks
+    }
+
+    private var webhookOn: Bool { !webhookRules.isEmpty || webhookRuleSet != nil }
+
     func validate() throws {
-        if !webhookRules.isEmpty, service.httpListen == nil {
-            throw ValidationError("--webhook-rules needs --http-listen: the webhook is served on the HTTP listener")
+        if !webhookRules.isEmpty, webhookRuleSet != nil {
+            throw ValidationError("--webhook-rules and --webhook-rule-set both name the webhook's rules: give one")
         }
-        if webhookRules.isEmpty, webhook.anyGiven {
-            throw ValidationError("the --webhook-… options need --webhook-rules (the rules webhook events are evaluated against)")
+        if let webhookRuleSet, webhookRuleSet.isEmpty || webhookRuleSet.contains(where: \.isWhitespace) {
+            throw ValidationError("--webhook-rule-set needs a rule set id (what LoadRuleSet answers)")
         }
-        if webhookRules.isEmpty, alertSinks.anyGiven {
-            throw ValidationError("--alerts-file and --alerts-http take the webhook's alerts: they need --webhook-rules (Evaluate streams' alerts go back to their clients)")
+        if webhookOn, service.httpListen == nil {
+            throw ValidationError("\(webhookRules.isEmpty ? "--webhook-rule-set" : "--webhook-rules") needs --http-listen: the webhook is served on the HTTP listener")
+        }
+        if !webhookOn, webhook.anyGiven {
+            throw ValidationError("the --webhook-… options need --webhook-rules or --webhook-rule-set (the rules webhook events are evaluated against)")
+        }
+        if !webhookOn, alertSinks.anyGiven {
+            throw ValidationError("--alerts-file and --alerts-http take the webhook's alerts: they need --webhook-rules or --webhook-rule-set (Evaluate streams' alerts go back to their clients)")
         }
         guard maxRuleSets > 0 else { throw ValidationError("--max-rule-sets must be positive") }
         if let workers, workers < 1 { throw ValidationError("--workers must be positive") }
@@ -117,38 +141,56 @@ struct EvaluatorServiceCommand: ServiceCommand {
     func register(on server: Server, health: HealthStatusBoard, logger: Logger, metrics: ServiceMetrics) throws {
         var configuration = EvaluatorService.Configuration(maxRuleSets: maxRuleSets)
         if let workers { configuration.workers = workers }
-        EvaluatorService(configuration: configuration, logger: logger,
-                         metrics: EvaluatorMetrics(metrics)).register(on: server)
+        let service = EvaluatorService(configuration: configuration, logger: logger, metrics: EvaluatorMetrics(metrics))
+        service.register(on: server)
+        evaluator.service = service
     }
 
     func addHTTPRoutes(to router: inout HTTPRouter, logger: Logger, metrics: ServiceMetrics) throws -> (@Sendable () -> Void)? {
-        guard !webhookRules.isEmpty else {
+        guard webhookOn else {
             // The body is read (within the webhook's usual limit) so that an API server pointed here gets
             // this 404 and its reason, not a 413.
             router.add("POST", AuditWebhook.path, maxBodyBytes: webhook.maxBodyBytes) { _ in
-                .text(404, "the audit webhook is off: start EvaluatorService with --webhook-rules FILE")
+                .text(404, "the audit webhook is off: start EvaluatorService with --webhook-rules FILE or --webhook-rule-set ID")
             }
-            logger.info("audit webhook off: POST \(AuditWebhook.path) answers 404 (no --webhook-rules)")
+            logger.info("audit webhook off: POST \(AuditWebhook.path) answers 404 (no --webhook-rules or --webhook-rule-set)")
             return nil
         }
         let configuration = try webhook.configuration()
-        let engine = try WebhookRules.load(files: webhookRules) { logger.warning("rules warning", metadata: ["warning": "\($0)"]) }
-        if let warning = RuleSourceCheck.noAuditRulesWarning(engine) { logger.warning("\(warning)") }
         let sinks = try alertSinks.open()
         for warning in sinks?.warnings ?? [] { logger.warning("\(warning)") }
-        let writer = WebhookAlertWriter(evaluator: ItemEvaluator(engine: engine, allMatches: false),
-                                        formatter: AlertFormatter(style: .json), sinks: sinks) { reason in
-            logger.warning("a queued webhook request could not be evaluated to its end", metadata: ["reason": "\(reason)"])
+        @Sendable func writer(_ engine: RulesEngine) -> WebhookAlertWriter {
+            if let warning = RuleSourceCheck.noAuditRulesWarning(engine) { logger.warning("\(warning)") }
+            return WebhookAlertWriter(evaluator: ItemEvaluator(engine: engine, allMatches: false),
+                                      formatter: AlertFormatter(style: .json), sinks: sinks) { reason in
+                logger.warning("a queued webhook request could not be evaluated to its end", metadata: ["reason": "\(reason)"])
+            }
         }
-        let audit = AuditWebhook(configuration: configuration, writer: writer, metrics: WebhookMetrics(metrics))
+        let target: WebhookTarget
+        var described: Logger.Metadata
+        if let id = webhookRuleSet {
+            guard let service = evaluator.service else { throw WebhookSetupError(description: "the evaluator is not registered") }
+            target = WebhookTarget(waitingReason: "the webhook's rule set \(id) is not loaded yet (LoadRuleSet it)")
+            service.serveWebhook(ruleSetID: id) { engine in
+                if target.set(writer(engine)) {
+                    logger.info("audit webhook rule set loaded: POST \(AuditWebhook.path) is evaluated against it",
+                                metadata: ["rule_set": "\(id)", "rule_count": "\(engine.rules.count)"])
+                }
+            }
+            described = ["rule_set": "\(id)", "state": "\(target.writer == nil ? "503 until LoadRuleSet loads it" : "loaded")"]
+        } else {
+            let engine = try WebhookRules.load(files: webhookRules) { logger.warning("rules warning", metadata: ["warning": "\($0)"]) }
+            target = WebhookTarget(writer: writer(engine))
+            described = ["rules": "\(webhookRules.joined(separator: ","))", "rule_count": "\(engine.rules.count)"]
+        }
+        let audit = AuditWebhook(configuration: configuration, target: target, metrics: WebhookMetrics(metrics))
         audit.install(on: &router)
-        logger.info("audit webhook on: POST \(AuditWebhook.path)",
-                    metadata: ["rules": "\(webhookRules.joined(separator: ","))", "rule_count": "\(engine.rules.count)",
-                               "auth": "\(configuration.bearerToken == nil ? "none" : "bearer")",
-                               "queue_requests": "\(configuration.maxQueuedBodies)", "queue_bytes": "\(configuration.maxQueuedBytes)"])
+        described.merge(["auth": "\(configuration.bearerToken == nil ? "none" : "bearer")",
+                         "queue_requests": "\(configuration.maxQueuedBodies)", "queue_bytes": "\(configuration.maxQueuedBytes)"]) { a, _ in a }
+        logger.info("audit webhook on: POST \(AuditWebhook.path)", metadata: described)
         return {
             audit.finish()
-            let counts = writer.counts
+            let counts = target.writer?.counts ?? PipelineCounts(ruleCount: 0)
             logger.info("audit webhook drained", metadata: ["requests": "\(counts.lines)", "events": "\(counts.events)",
                                                            "alerts": "\(counts.alerts)"])
             if let sinks {
@@ -159,6 +201,21 @@ struct EvaluatorServiceCommand: ServiceCommand {
     }
 
     static func main() { ServiceMain.main(Self.self) }
+}
+
+/// The EvaluatorService `register` made, for `addHTTPRoutes` (called after it, on the same command value).
+final class EvaluatorHolder: @unchecked Sendable {
+    // Invariant: `current` is touched under `lock` only.
+    private let lock = NSLock()
+    private var current: EvaluatorService?
+    var service: EvaluatorService? {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
+    }
+}
+
+struct WebhookSetupError: Error, CustomStringConvertible {
+    var description: String
 }
 
 extension WebhookMetrics: WebhookMetricsSink {}
