@@ -91,21 +91,19 @@ public final class AlertSinks: @unchecked Sendable {
     /// line goes to the HTTP sink (rendered again as JSON when `style` is text).
     public func alertWritten(_ out: borrowing OutputBuffer, from start: Int, style: AlertFormatter.Style,
                              _ rule: borrowing CompiledRule, _ context: K8sEventContext) {
-        guard let http else { return }
-        if style == .json {
-            http.send(out.withBytes(from: start) { Array($0.prefix(max(0, $0.count - 1))) })
-        } else {
-            scratchLock.lock()
-            defer { scratchLock.unlock() }
-            scratch.removeAll(keepingCapacity: true)
-            jsonFormatter.write(rule, context, to: &scratch)
-            http.send(scratch)
-        }
+        send(out, from: start, style: style) { jsonFormatter.write(rule, context, to: &$0) }
     }
 
     /// `alertWritten` for a syscall alert on a sensor event.
     public func alertWritten(_ out: borrowing OutputBuffer, from start: Int, style: AlertFormatter.Style,
                              _ rule: borrowing CompiledRule, _ event: SensorEvent) {
+        send(out, from: start, style: style) { jsonFormatter.write(rule, event, to: &$0) }
+    }
+
+    /// The alert's JSON line to the HTTP sink: the bytes just written when they are JSON, else what
+    /// `renderJSON` writes into the shared scratch buffer.
+    private func send(_ out: borrowing OutputBuffer, from start: Int, style: AlertFormatter.Style,
+                      renderJSON: (inout [UInt8]) -> Void) {
         guard let http else { return }
         if style == .json {
             http.send(out.withBytes(from: start) { Array($0.prefix(max(0, $0.count - 1))) })
@@ -113,7 +111,7 @@ public final class AlertSinks: @unchecked Sendable {
             scratchLock.lock()
             defer { scratchLock.unlock() }
             scratch.removeAll(keepingCapacity: true)
-            jsonFormatter.write(rule, event, to: &scratch)
+            renderJSON(&scratch)
             http.send(scratch)
         }
     }
