@@ -37,13 +37,8 @@ final class AuditWebhookTests: XCTestCase {
     }
 
     private func start(_ arguments: [String], stdout: String? = nil) throws -> (EvaluatorProcess, Int) {
-        let handle = try stdout.map { path -> FileHandle in
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        }
-        let service = try EvaluatorProcess(arguments: ["--http-listen", "127.0.0.1:0"] + arguments, standardOutput: handle)
+        let (service, port) = try EvaluatorProcess.withHTTP(arguments, stdout: stdout)
         services.append(service)
-        let port = try XCTUnwrap(MetricsScrape.httpPort(of: service), service.logText)
         return (service, port)
     }
 

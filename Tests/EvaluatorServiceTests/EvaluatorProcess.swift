@@ -10,6 +10,25 @@ extension ServiceProcess {
         do { try self.init("EvaluatorService", arguments: arguments, listen: listen, standardOutput: standardOutput) }
         catch let failure as StartFailure { throw XCTSkip("\(failure)") }
     }
+
+    /// An EvaluatorService with `--http-listen 127.0.0.1:0` and `arguments`, its stdout in the file
+    /// `stdout` (made empty) when given; with its HTTP port.
+    static func withHTTP(_ arguments: [String], stdout: String? = nil) throws -> (EvaluatorProcess, Int) {
+        let handle = try stdout.map { path -> FileHandle in
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        }
+        let service = try EvaluatorProcess(arguments: ["--http-listen", "127.0.0.1:0"] + arguments, standardOutput: handle)
+        guard let port = MetricsScrape.httpPort(of: service) else {
+            service.stop()
+            throw NoHTTPPort(description: "EvaluatorService did not say its HTTP port; log: \(service.logText)")
+        }
+        return (service, port)
+    }
+}
+
+struct NoHTTPPort: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// Falco 0.31.1's own rules files and the CLI's fixtures.

@@ -41,10 +41,8 @@ final class WebhookRuleSetTests: XCTestCase {
         XCTAssertGreaterThan(expected.stdoutLines.count, 0, expected.stderr)
 
         let out = try Pspctl.temporaryFile("", suffix: ".out")
-        let service = try EvaluatorProcess(arguments: ["--http-listen", "127.0.0.1:0", "--webhook-rule-set", id, "--max-rule-sets", "1"],
-                                           standardOutput: FileHandle(forWritingTo: URL(fileURLWithPath: out)))
+        let (service, http) = try EvaluatorProcess.withHTTP(["--webhook-rule-set", id, "--max-rule-sets", "1"], stdout: out)
         services.append(service)
-        let http = try XCTUnwrap(MetricsScrape.httpPort(of: service), service.logText)
         XCTAssertTrue(service.logText.contains("state=\"503 until LoadRuleSet loads it\""), service.logText)
 
         let waiting = try post(http, body)
