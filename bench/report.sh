@@ -40,11 +40,13 @@ best() {
 
 read -r one_s one_mb < <(best "$log" "${one[@]}")
 read -r six_s six_mb < <(best "$log" "${six[@]}")
-summary=$(python3 -c '
+cat >"$work/report_summary.py" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(", ".join(f"{p[\"id\"]} breaks {p[\"breaksWorkloads\"]}" for p in r["policies"]), "of", len(r["workloads"]), "workloads,",
-      r["log"]["requests"], "requests")' "$work/report.json")
+policies = ", ".join("%s breaks %d" % (p["id"], p["breaksWorkloads"]) for p in r["policies"])
+print(policies, "of", len(r["workloads"]), "workloads,", r["log"]["requests"], "requests")
+PY
+summary=$(python3 "$work/report_summary.py" "$work/report.json")
 read -r _ small_mb < <(best "$small_log" "${six[@]}")
 
 ratio=$(ratio "$six_s" "$one_s")

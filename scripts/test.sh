@@ -2,7 +2,7 @@
 # Runs every test: installs the apt packages needed, builds, then runs the whole suite; then the whole
 # suite again under AddressSanitizer, then each fuzz target for a short time (docs/fuzzing.md).
 # For local runs: PSPCTL_SKIP_ASAN=1 skips the sanitized suite, PSPCTL_FUZZ_SECONDS=0 the fuzz targets
-# (default 20 s each); PSPCTL_ASAN_SKIP=REGEX leaves the matching tests out of the sanitized run only
+# (default 12 s each); PSPCTL_ASAN_SKIP=REGEX leaves the matching tests out of the sanitized run only
 # (swift test --skip), e.g. the slowest, FalcoK8sAuditRulesTests.testVerdictsWithBothFalcoRulesFiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,7 +87,9 @@ if [ "${PSPCTL_SKIP_ASAN:-0}" != 1 ]; then
     # remote-against-embedded. Each runs pure Swift on its input; the same readers and C wrappers run
     # sanitized on smaller hostile inputs in the suites kept (HardeningInputTests, HostileInputTests,
     # YAMLLimitsTests, SyscallEventsTests).
-    asan_slow="testAPSPWithAFiftyThousandCharacterNameConvertsAndLoads|testAConditionOfOneHundredThousandAndTermsLoads|testAOneMegabyteRulesFileLoadsInBoundedTime|testAChainOfTwentyThousandMacrosLoadsInLinearTime|ChainShapeTests|testAgreesWithCPrintfExceptOnTies|testFalcoRulesOnSensorEventsAreByteIdenticalToEmbedded"
+    # And every Falco k8s_audit_rules.yaml verdict (37 s sanitized): the engine is pure Swift, and the
+    # event reader (AuditJSON's unsafe parser) runs sanitized in its own suites and in every CLI suite.
+    asan_slow="testVerdictsWithK8sAuditRulesAlone|testAPSPWithAFiftyThousandCharacterNameConvertsAndLoads|testAConditionOfOneHundredThousandAndTermsLoads|testAOneMegabyteRulesFileLoadsInBoundedTime|testAChainOfTwentyThousandMacrosLoadsInLinearTime|ChainShapeTests|testAgreesWithCPrintfExceptOnTies|testFalcoRulesOnSensorEventsAreByteIdenticalToEmbedded"
     asan_skip=(--skip "DeploymentTests|ScaleOutTests|TLSServiceTests|EvaluatorMetricsTests|ConverterMetricsTests|EndToEndTests|RemoteWatchEquivalenceTests|StreamLimitTests|GracefulShutdownTests|RemoteFollowTests|RemoteAlertSinkTests|RemoteConvertTests|AlertSinkTests|testVerdictsWithBothFalcoRulesFiles|$asan_slow")
     [ -n "${PSPCTL_ASAN_SKIP:-}" ] && asan_skip+=(--skip "$PSPCTL_ASAN_SKIP")
     # Leaks are not checked (LeakSanitizer reports XCTest's and Foundation's own at exit). ASan keeps
@@ -105,7 +107,7 @@ if [ "${PSPCTL_SKIP_ASAN:-0}" != 1 ]; then
   timing "AddressSanitizer build + suite"
 fi
 
-fuzz_seconds=${PSPCTL_FUZZ_SECONDS:-20}
+fuzz_seconds=${PSPCTL_FUZZ_SECONDS:-12}
 if [ "$fuzz_seconds" != 0 ]; then
   # Each fuzz target for a short time; a crash, leak or timeout counts as one failed test per target.
   fuzz_log=$(mktemp)
