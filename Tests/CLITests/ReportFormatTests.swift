@@ -1,4 +1,5 @@
 import Foundation
+import PolicyReport
 import TestSupport
 import XCTest
 import YAMLKit
@@ -301,5 +302,55 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertEqual(empty.status, 0, empty.stderr)
         XCTAssertEqual(Self.documents(empty.stdout), [], empty.stdout)
         XCTAssertEqual(try YAML.parseDocuments(empty.stdout).count, 0, empty.stdout)
+    }
+
+    /// README's example document is what its command prints (one of its documents, byte for byte), and valid.
+    func testREADMEExampleDocument() throws {
+        let readme = try String(contentsOf: Pspctl.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("    $ pspctl report --format policyreport ") })
+        let command = lines[start].dropFirst("    $ pspctl ".count).split(separator: " ").map(String.init)
+        let shown = lines[(start + 1)...].prefix { $0.hasPrefix("    ") }.map { String($0.dropFirst(4)) }
+        XCTAssertEqual(shown.first, "---")
+        let document = shown.dropFirst().joined(separator: "\n") + "\n"
+        let result = try Pspctl.run(command, currentDirectory: Pspctl.packageRoot)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(Self.documents(result.stdout).contains(document), "README shows a document pspctl does not print:\n\(result.stdout)")
+        let validation = try Self.schemaErrors([document], schema: "wgpolicyk8s.io_v1alpha2.schema.yaml")
+        XCTAssertEqual(validation.status, 0, validation.output)
+    }
+
+    /// A namespace whose results pass the size limit continues in further reports (`-2`, `-3` …), each with
+    /// its own summary; together they hold every result once.
+    func testLargeNamespaceIsSplitIntoSeveralReports() throws {
+        var builder = ReportBuilder(policies: try ReportPolicies.load(["pss:baseline:latest", "pss:restricted:latest"]) { _ in "" })
+        for index in 0..<40 {
+            let spec = ReportTests.podSpec(index % 2 == 0 ? [ReportTests.privileged] : [ReportTests.plain])
+            let line = ReportTests.event(verb: "create", resource: "pods", namespace: "big", name: "pod-\(index)",
+                                         object: ReportTests.pod(name: "pod-\(index)", namespace: "big", spec: spec),
+                                         user: "u", time: "2024-05-14T10:00:00Z")
+            var bytes = Array(line.utf8)
+            try bytes.withUnsafeMutableBufferPointer { try builder.add(line: UnsafeBufferPointer($0), number: index + 1) }
+        }
+        let report = builder.report(budget: 0)
+        let whole = Self.documents(report.kubernetesReports(.policyReport, now: 0))
+        XCTAssertEqual(whole.count, 1)
+        let split = Self.documents(report.kubernetesReports(.policyReport, now: 0, maxDocumentBytes: 8_000))
+        XCTAssertGreaterThan(split.count, 3)
+        let reports = try split.map(Self.parse)
+        XCTAssertEqual(reports.map(\.name), ["pspctl-big"] + (2...split.count).map { "pspctl-big-\($0)" })
+        for report in reports {
+            XCTAssertEqual(report.namespace, "big")
+            for outcome in ["pass", "fail", "skip"] {
+                XCTAssertEqual(report.summary[outcome], report.results.filter { $0.result == outcome }.count, report.name)
+            }
+        }
+        let all = reports.flatMap(\.results)
+        XCTAssertEqual(all.count, 80)
+        XCTAssertEqual(Set(all.map { "\($0.policy) \($0.workload)" }).count, 80)
+        XCTAssertEqual(all.filter { $0.result == "fail" }.count, report.policies.reduce(0) { $0 + $1.breaksWorkloads })
+        XCTAssertEqual(try Self.parse(whole[0]).results.map(\.message), all.map(\.message))
+        let validation = try Self.schemaErrors(split, schema: "wgpolicyk8s.io_v1alpha2.schema.yaml")
+        XCTAssertEqual(validation.status, 0, validation.output)
     }
 }
