@@ -353,4 +353,28 @@ final class ReportFormatTests: XCTestCase {
         let validation = try Self.schemaErrors(split, schema: "wgpolicyk8s.io_v1alpha2.schema.yaml")
         XCTAssertEqual(validation.status, 0, validation.output)
     }
+
+    /// Whatever namespace a log claims, the report's name is a valid object name (a DNS subdomain of at most
+    /// 253 characters), and two namespaces never share one.
+    func testReportNamesAreValidWhateverTheNamespace() throws {
+        let namespaces = ["Team_A", "team-a", "team_a", "ns.with.dots", "trailing-", "ünïcode", String(repeating: "n", count: 300),
+                          String(repeating: "n", count: 299) + "m", "-"]
+        var builder = ReportBuilder(policies: try ReportPolicies.load(["pss:baseline:latest"]) { _ in "" })
+        for (index, namespace) in namespaces.enumerated() {
+            let line = ReportTests.event(verb: "create", resource: "pods", namespace: namespace, name: "p",
+                                         object: ReportTests.pod(name: "p", namespace: namespace, spec: ReportTests.podSpec([ReportTests.plain])),
+                                         user: "u", time: "2024-05-14T10:00:00Z")
+            var bytes = Array(line.utf8)
+            try bytes.withUnsafeMutableBufferPointer { try builder.add(line: UnsafeBufferPointer($0), number: index + 1) }
+        }
+        let reports = try Self.documents(builder.report(budget: 0).kubernetesReports(.openReports, now: 0)).map(Self.parse)
+        XCTAssertEqual(Set(reports.compactMap(\.namespace)), Set(namespaces))
+        let pattern = try NSRegularExpression(pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        for report in reports {
+            XCTAssertLessThanOrEqual(report.name.count, 253, report.name)
+            XCTAssertNotNil(pattern.firstMatch(in: report.name, range: NSRange(report.name.startIndex..., in: report.name)), report.name)
+        }
+        XCTAssertEqual(Set(reports.map(\.name)).count, namespaces.count, "\(reports.map(\.name))")
+        XCTAssertTrue(reports.contains { $0.name == "pspctl-team-a" }, "a valid namespace is the name as it is")
+    }
 }
