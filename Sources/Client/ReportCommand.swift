@@ -37,7 +37,14 @@ struct ReportCommand: ParsableCommand {
         then to the later --policy.
 
         --format table (default; colour only on a terminal, never with NO_COLOR), json (stable keys, \
-        see README) or markdown (for a pull request or a ticket).
+        see README), markdown (for a pull request or a ticket), policyreport (wgpolicyk8s.io/v1alpha2 \
+        PolicyReport YAML, one per namespace, plus a ClusterPolicyReport for workloads without a namespace) \
+        or openreports (openreports.io/v1alpha1 Report / ClusterReport): `kubectl apply -f` them and \
+        Policy Reporter shows the dry run, one result per policy and workload (pass, fail, or skip when \
+        nothing could be judged), source pspctl.
+
+        On a terminal, standard error shows the lines and bytes read (against the file's size) while the \
+        log is read, erased before the report is printed; not with --quiet.
 
         Exit status: 0 when the report is made, whatever it says (`pspctl check` is the gate); 2 for bad \
         usage, a policy or file that cannot be loaded, a log that cannot be read, or a line that is not an \
@@ -49,6 +56,7 @@ struct ReportCommand: ParsableCommand {
         --policy psp:psps.yaml --budget 2
           pspctl report --audit-log - --policy rules:k8s_audit_rules.yaml --format json < audit.jsonl
           pspctl report --audit-log audit.log.gz --policy pss:restricted:latest --exempt-namespace kube-system --format markdown
+          pspctl report --audit-log audit.jsonl --policy pss:restricted:v1.30 --format policyreport | kubectl apply -f -
         """)
 
     @Option(name: .customLong("audit-log"), help: ArgumentHelp("The audit log to read (a gzip file is read decompressed), or - for standard input.", valueName: "path"),
@@ -60,7 +68,7 @@ struct ReportCommand: ParsableCommand {
             completion: .list(["pss:baseline:latest", "pss:restricted:latest", "psp:", "rules:"]))
     var policies: [String] = []
 
-    @Option(help: ArgumentHelp("Output format: table, json or markdown.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: table, json, markdown, policyreport or openreports.", valueName: "format"))
     var format: ReportFormat = .table
 
     @Option(help: ArgumentHelp("The most restrictive policy breaking at most this many workloads is named.", valueName: "n"))
@@ -120,20 +128,35 @@ struct ReportCommand: ParsableCommand {
             throw fail("report", "\(error)", status: 2)
         }
         var failure: String?
+        // Bytes read: the reader's offset in a regular file (overlong lines included), else the lines' own.
+        let progress = TerminalProgress.make(
+            ReadProgress(label: "pspctl report", unit: "lines", totalBytes: reader.isCompressed ? nil : Self.regularFileSize(auditLog)),
+            quiet: quiet)
+        var linesBytes = 0
+        func advance(_ count: Int) {
+            guard let progress else { return }
+            linesBytes += count + 1
+            progress.advance(bytes: reader.position?.offset ?? linesBytes)
+        }
         reader.forEachLine { line, number in
+            advance(line.count)
             do {
                 try builder.add(line: line, number: number)
                 return true
             } catch {
+                progress?.clear()
                 return badLine(number: number, line: line, reason: "\(error)", into: &builder, failure: &failure)
             }
         } onOverlongLine: { prefix, number in
-            badLine(number: number, line: prefix, reason: "line is longer than \(maxLineBytes) bytes", truncated: true,
-                    into: &builder, failure: &failure)
+            advance(maxLineBytes)
+            progress?.clear()
+            return badLine(number: number, line: prefix, reason: "line is longer than \(maxLineBytes) bytes", truncated: true,
+                           into: &builder, failure: &failure)
         } onChunkEnd: {
         } onReadError: { message in
             failure = message
         }
+        progress?.clear()
         if let failure { throw fail("report", failure, status: 2) }
         let report = builder.report(budget: budget)
         if !quiet && report.log.unjudgedRequests > 0 {
@@ -142,6 +165,13 @@ struct ReportCommand: ParsableCommand {
         }
         let color = format == .table && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         FileHandle.standardOutput.write(Data(report.rendered(format, color: color).utf8))
+    }
+
+    /// The size of a regular file (nil for standard input, a pipe, or what cannot be read).
+    static func regularFileSize(_ path: String) -> Int? {
+        guard path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
+        return (attributes[.size] as? NSNumber)?.intValue
     }
 
     /// A line that is not audit events: stops the run (exit 2), or with --keep-going is said, skipped and counted.

@@ -4,16 +4,29 @@ import K8sAuditFields
 /// `--format`.
 public enum ReportFormat: String, Sendable, CaseIterable {
     case table, json, markdown
+    /// Kubernetes objects (KubernetesReports.swift): `wgpolicyk8s.io/v1alpha2` PolicyReport / ClusterPolicyReport,
+    /// `openreports.io/v1alpha1` Report / ClusterReport.
+    case policyreport, openreports
 }
 
 extension Report {
-    /// The report in `format`; `color` (a table on a terminal only) marks ✓ green and ✗ red.
-    public func rendered(_ format: ReportFormat, color: Bool = false) -> String {
+    /// The report in `format`; `color` (a table on a terminal only) marks ✓ green and ✗ red. `now`
+    /// (nanoseconds since the epoch) stamps the results of workloads without a time of their own in the
+    /// Kubernetes formats.
+    public func rendered(_ format: ReportFormat, color: Bool = false, now: UInt64 = Report.currentTime()) -> String {
         switch format {
         case .table: return table(color: color)
         case .markdown: return markdown()
         case .json: return json()
+        case .policyreport: return kubernetesReports(.policyReport, now: now)
+        case .openreports: return kubernetesReports(.openReports, now: now)
         }
+    }
+
+    /// Nanoseconds since the epoch, now.
+    public static func currentTime() -> UInt64 {
+        let since = Date().timeIntervalSince1970
+        return since > 0 ? UInt64(since * 1_000_000_000) : 0
     }
 
     // MARK: JSON
