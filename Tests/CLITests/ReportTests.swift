@@ -470,6 +470,27 @@ final class ReportTests: XCTestCase {
                       table.stdout)
     }
 
+    /// A PSP that cannot be read names its document and field; nothing is reported.
+    func testABadPSPDocumentIsAClearError() throws {
+        let psps = try Pspctl.temporaryFile("""
+            apiVersion: policy/v1beta1
+            kind: PodSecurityPolicy
+            metadata: {name: fine}
+            spec: {privileged: false}
+            ---
+            apiVersion: policy/v1beta1
+            kind: PodSecurityPolicy
+            metadata: {name: broken}
+            spec:
+              runAsUser: {rule: MustRunAsRoot}
+            """)
+        let result = try Self.report(["--policy", "psp:\(psps)"])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("--policy psp:\(psps): document 2: spec.runAsUser.rule: unknown strategy \"MustRunAsRoot\""),
+                      result.stderr)
+        XCTAssertEqual(result.stdout, "")
+    }
+
     func testRulesFilePolicyReportsRuleNameAndOutput() throws {
         let rules = try Pspctl.temporaryFile("""
             - rule: Privileged pod created
