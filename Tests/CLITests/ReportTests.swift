@@ -608,6 +608,22 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// README's PSP example (a PSP beside restricted): every line it shows is printed.
+    func testREADMEPSPExample() throws {
+        let readme = try String(contentsOf: Pspctl.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("    $ pspctl report --audit-log examples/audit.jsonl --policy psp:") })
+        let command = lines[start].dropFirst("    $ pspctl ".count).split(separator: " ").map(String.init)
+        let shown = lines[(start + 1)...].prefix { $0.hasPrefix("    ") || $0.isEmpty }.map { String($0.dropFirst(4)) }
+        let result = try Pspctl.run(command, currentDirectory: Pspctl.packageRoot)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let printed = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(shown.contains { $0.hasPrefix("  spec.") }, "the example shows PSP admission's errors")
+        for line in shown where !line.isEmpty && line != "…" {
+            XCTAssertTrue(printed.contains(line), "README shows a line pspctl does not print: \(line)")
+        }
+    }
+
     func testStandardInputAndHelp() throws {
         let result = try Pspctl.run(["report", "--audit-log", "-", "--policy", "pss:baseline:latest", "--format", "json"],
                                     stdin: Self.scenario.joined(separator: "\n") + "\n")
