@@ -12,6 +12,7 @@ import PackageDescription
 //   RulesEngine                          loader → compiler → filter → formatter
 //   FalcoRulesText                       YAML scalars, condition values and list items Falco reads back exactly
 //   PSPConverter, PSSConverter           policies → Falco rules files
+//   PSPAdmission                         PodSecurityPolicy admission (mutate, then validate), one file per PSP field
 //   PolicyReport                         `pspctl report`: workloads × candidate policies from an audit log
 //   AlertSinks                           --alerts-file, --alerts-http (HTTP/1.1 client on swift-nio)
 //   COpenSSL → NIOOpenSSL                the system OpenSSL, TLS for the HTTP listener and --alerts-http
@@ -63,11 +64,14 @@ let package = Package(
         .target(name: "FalcoRulesText"),
         .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
         .target(name: "PSSConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
+        // Pods judged as Kubernetes' PSP admission judged them (what `report`/`check` use for psp: policies;
+        // `convert` keeps falcoctl's rules): the PSP as PSPConverter reads it, the pod as PodSecurity reads it.
+        .target(name: "PSPAdmission", dependencies: ["PodSecurity", "PSPConverter"]),
         // `pspctl report`: one pass over an audit log, pod-creating requests grouped into workloads and
         // judged by several candidate policies (pss:, psp:, rules:), rendered as table, JSON or markdown.
         // Also the policyreport/openreports YAML (FalcoRulesText quotes its scalars) and the progress line.
         .target(name: "PolicyReport", dependencies: [
-            "AuditJSON", "EventTime", "FalcoRulesText", "K8sAuditFields", "PodSecurity", "PSPConverter", "RulesEngine", "YAMLKit",
+            "AuditJSON", "EventTime", "FalcoRulesText", "K8sAuditFields", "PodSecurity", "PSPAdmission", "PSPConverter", "RulesEngine", "YAMLKit",
         ]),
         // zlib (zlib1g-dev), for gzip-compressed audit logs; only AuditPipeline's GzipDecoder sees it.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -122,6 +126,7 @@ let package = Package(
         .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON", "ConditionLanguage"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "PSPConverter", "PSSConverter", "TestSupport"]),
         .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PSPAdmissionTests", dependencies: ["PSPAdmission", "PodSecurity", "YAMLKit"]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PSSConverter", "RulesEngine", "TestSupport"]),
         // PolicyReport and YAMLKit: the report formats' unit tests (progress line) and reading their YAML back.
         .testTarget(name: "CLITests", dependencies: ["Client", "TestSupport", "PolicyReport", "YAMLKit"], exclude: ["Fixtures", "python"]),

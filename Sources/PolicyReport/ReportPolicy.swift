@@ -1,5 +1,6 @@
 import K8sAuditFields
 import PodSecurity
+import PSPAdmission
 import PSPConverter
 import RulesEngine
 import YAMLKit
@@ -14,7 +15,9 @@ public struct ReportInputError: Error, Sendable, Equatable, CustomStringConverti
 /// One failing check or rule of one request: a Pod Security Standards check id with PSA's forbidden reason
 /// and detail, or a rule's name with its rendered output.
 public struct PolicyFailure: Sendable, Equatable, Codable {
-    /// The check id (`runAsNonRoot`), the PSP field of a `psp:` rule (`privileged`), or the rule name.
+    /// The check id (`runAsNonRoot`), the PSP field a `psp:` policy rejects on (`privileged`), or the rule name.
+    /// A `psp:` failure's reason is the API server's field path and its detail the error after it, so
+    /// `reason: detail` reads as the API server's (`spec.volumes[0]: Invalid value: "emptyDir": …`).
     public var check: String
     public var reason: String
     public var detail: String
@@ -36,18 +39,22 @@ public final class ReportPolicy: @unchecked Sendable {
     /// A `pss:` policy's level and version.
     public let standard: PolicyLevelVersion?
     private let engine: RulesEngine?
+    /// A `psp:` policy: PSP admission itself (mutation, then validation), not falcoctl's rules.
+    private let admission: PSPAdmission?
     /// Each rule's own `output` (without the alert's time and priority), indexed like the engine's rules.
     private let outputs: [K8sOutputFormat?]
 
-    init(id: String, kind: ReportPolicyKind, standard: PolicyLevelVersion? = nil, engine: RulesEngine? = nil) {
-        self.id = id; self.kind = kind; self.standard = standard; self.engine = engine
+    init(id: String, kind: ReportPolicyKind, standard: PolicyLevelVersion? = nil, engine: RulesEngine? = nil,
+         admission: PSPAdmission? = nil) {
+        self.id = id; self.kind = kind; self.standard = standard; self.engine = engine; self.admission = admission
         activeChecks = standard.map { CheckRegistry.standard.activeChecks(level: $0.level, version: $0.version) } ?? []
         outputs = engine?.rules.map { try? K8sOutputFormat(parsing: $0.output, registry: RulesEngine.k8sFieldRegistry) } ?? []
     }
 
     /// The failures of one request: `pod` is the pod spec it writes (the pod, or the controller's pod
-    /// template). `pss:` policies run Pod Security Admission's checks on it; `psp:` and `rules:` policies run
-    /// their rules on the event, every matching rule being one failure.
+    /// template). `pss:` policies run Pod Security Admission's checks on it; `psp:` policies judge it as PSP
+    /// admission would (a controller's template as the pods it creates); `rules:` policies run their rules on
+    /// the event, every matching rule being one failure.
     /// A `pss:` policy's active checks, in Pod Security Admission's order (what `CheckRegistry.evaluate` runs).
     public let activeChecks: [ActiveCheck]
 
@@ -64,24 +71,16 @@ public final class ReportPolicy: @unchecked Sendable {
             }
             return failures
         }
+        if let admission {
+            return admission.judge(pod).map { PolicyFailure(check: $0.check, reason: $0.field, detail: $0.message) }
+        }
         guard let engine else { return [] }
         var failures: [PolicyFailure] = []
         try engine.forEachMatch(for: context, allMatches: true) { index, rule in
             let output = index < outputs.count ? outputs[index]?.render(in: context) ?? "" : ""
-            failures.append(PolicyFailure(check: Self.checkName(ruleName: rule.name, kind: kind),
-                                          reason: rule.name, detail: output))
+            failures.append(PolicyFailure(check: rule.name, reason: rule.name, detail: output))
         }
         return failures
-    }
-
-    /// A `psp:` rule `PSP <name> Violation (<field>) …` fails the PSP field in parentheses; any other rule
-    /// is its own check.
-    static func checkName(ruleName: String, kind: ReportPolicyKind) -> String {
-        guard kind == .psp, let open = ruleName.range(of: " Violation (", options: .backwards),
-              let close = ruleName[open.upperBound...].firstIndex(of: ")") else {
-            return ruleName
-        }
-        return String(ruleName[open.upperBound..<close])
     }
 }
 
@@ -148,7 +147,8 @@ public enum ReportPolicies {
         return ReportPolicy(id: "pss:\(standard)", kind: .pss, standard: standard)
     }
 
-    /// Every PodSecurityPolicy of a (multi-document) file, each judged through the rules PSPConverter writes.
+    /// Every PodSecurityPolicy of a (multi-document) file, each judged as PSP admission would (PSPAdmission;
+    /// the PSP read as `convert` reads it).
     static func psps(_ spec: String, text: String) throws -> [ReportPolicy] {
         var policies: [ReportPolicy] = []
         for (index, document) in documents(of: text).enumerated() {
@@ -158,15 +158,11 @@ public enum ReportPolicies {
             }
             guard let node = nodes.first else { continue }   // comments only
             let name = node["metadata"]?["name"]?.scalarText ?? "document-\(index + 1)"
-            let conversion: PSPConversion
-            do { conversion = try PSPConverter.convert(yaml: document) } catch {
+            let admission: PSPAdmission
+            do { admission = try PSPAdmission(yaml: document) } catch {
                 throw ReportInputError("--policy \(spec): document \(index + 1): \(error)")
             }
-            let engine = RulesEngine()
-            do { _ = try engine.load(text: conversion.rulesYAML, name: "psp:\(name)") } catch {
-                throw ReportInputError("--policy \(spec): the rules of PSP \(name) do not load (a pspctl bug): \(error)")
-            }
-            policies.append(ReportPolicy(id: "psp:\(name)", kind: .psp, engine: engine))
+            policies.append(ReportPolicy(id: "psp:\(name)", kind: .psp, admission: admission))
         }
         guard !policies.isEmpty else { throw ReportInputError("--policy \(spec): the file holds no PodSecurityPolicy") }
         return policies

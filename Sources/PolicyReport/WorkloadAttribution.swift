@@ -64,7 +64,8 @@ struct WorkloadAttribution {
         let name = [metadata?["name"]?.string, objectRef["name"]?.string, request?["metadata"]?["name"]?.string,
                     metadata?["generateName"]?.string].lazy.compactMap { $0 }.first { !$0.isEmpty } ?? ""
         let workload = attribute(namespace: namespace, kind: kind, name: name, metadata: metadata)
-        let pod = stored ?? request.flatMap { PodSpecView(object: $0, kind: kind) }?.applyingAPIDefaults()
+        // Defaulting a stored object again changes nothing, and an abridged or hand-written one gets it too.
+        let pod = (stored ?? request.flatMap { PodSpecView(object: $0, kind: kind) })?.applyingAPIDefaults()
         return .counted(workload: workload, kind: kind, pod: pod)
     }
 

@@ -397,12 +397,100 @@ final class ReportTests: XCTestCase {
         let debug = Self.verdict(rows["team-b/Pod/debug"], "psp:no-privileged")
         XCTAssertEqual(debug?["result"] as? String, "fail")
         XCTAssertEqual(debug?["failingChecks"] as? [String], ["privileged"])
+        // Judged as PSP admission: the API server's field error, its path as the reason.
         let failure = try XCTUnwrap((debug?["failures"] as? [[String: Any]])?.first)
-        XCTAssertTrue((failure["reason"] as? String)?.hasPrefix("PSP no_privileged Violation") == true, "\(failure)")
+        XCTAssertEqual(failure["check"] as? String, "privileged")
+        XCTAssertEqual(failure["reason"] as? String, "spec.containers[0].securityContext.privileged")
+        XCTAssertEqual(failure["detail"] as? String, "Invalid value: true: Privileged containers are not allowed")
         XCTAssertEqual(Self.verdict(rows["team-b/Pod/debug"], "psp:no-host-network")?["result"] as? String, "pass")
-        // The PSP rules judge pods: the CronJob's pod breaks no-host-network, the CronJob row with it.
-        XCTAssertEqual(Self.verdict(rows["team-a/CronJob/backup"], "psp:no-host-network")?["result"] as? String, "fail")
+        // The CronJob's template and its pod break no-host-network, the CronJob row with them.
+        let backup = Self.verdict(rows["team-a/CronJob/backup"], "psp:no-host-network")
+        XCTAssertEqual(backup?["result"] as? String, "fail")
+        XCTAssertEqual(backup?["failingChecks"] as? [String], ["hostNetwork"])
         XCTAssertEqual(Self.verdict(rows["team-a/CronJob/backup"], "psp:no-privileged")?["result"] as? String, "pass")
+        // A PSP without seccomp annotations forbids setting a seccomp profile, as PSP admission did.
+        XCTAssertEqual(Self.verdict(rows["team-b/Pod/compliant"], "psp:no-privileged")?["failingChecks"] as? [String], ["seccomp"])
+    }
+
+    /// `psp:` is judged as PSP admission, not through the rules `convert` writes (falcoctl's): the same PSP as
+    /// `rules:` of its converted file differs where falcoctl's rules skip a field, and agrees elsewhere.
+    func testPSPAdmissionDiffersFromFalcoctlRulesWhereTheyAreSilent() throws {
+        let psp = try Pspctl.temporaryFile("""
+            apiVersion: policy/v1beta1
+            kind: PodSecurityPolicy
+            metadata:
+              name: no-volumes
+            spec:
+              privileged: false
+              volumes: []
+              hostPorts: []
+              runAsUser: {rule: MustRunAs, ranges: [{min: 1000, max: 2000}]}
+              seLinux: {rule: RunAsAny}
+              supplementalGroups: {rule: RunAsAny}
+              fsGroup: {rule: RunAsAny}
+            """)
+        let rules = try Pspctl.temporaryFile("", suffix: ".yaml")
+        let converted = try Pspctl.run(["convert", "--psp-path", psp, "--rules-path", rules])
+        XCTAssertEqual(converted.status, 0, converted.stderr)
+        let scratch: [String: Any] = ["volumes": [["name": "scratch", "emptyDir": [:] as [String: Any]]]]
+        let log = try Self.logFile([
+            // An emptyDir: `volumes: []` admits no volume; falcoctl writes no volumes rule for an empty list.
+            Self.event(verb: "create", resource: "pods", namespace: "apps", name: "cache",
+                       object: Self.pod(name: "cache", namespace: "apps",
+                                        spec: Self.podSpec([["name": "app", "image": "redis", "securityContext": ["runAsUser": 1500]]],
+                                                           extra: scratch)),
+                       user: "alice", time: "2024-05-14T10:00:00Z"),
+            // No runAsUser: PSP admission sets 1000 (admitted); falcoctl's rule counts the unset user as 0.
+            Self.event(verb: "create", resource: "pods", namespace: "apps", name: "web",
+                       object: Self.pod(name: "web", namespace: "apps", spec: Self.podSpec([Self.plain])),
+                       user: "alice", time: "2024-05-14T10:00:01Z"),
+            // A privileged container: both reject it.
+            Self.event(verb: "create", resource: "pods", namespace: "apps", name: "debug",
+                       object: Self.pod(name: "debug", namespace: "apps",
+                                        spec: Self.podSpec([["name": "shell", "image": "busybox",
+                                                             "securityContext": ["privileged": true, "runAsUser": 1000]]])),
+                       user: "alice", time: "2024-05-14T10:00:02Z"),
+        ])
+        let result = try Self.report(["--policy", "psp:\(psp)", "--policy", "rules:\(rules)", "--format", "json"], log: log)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let rows = Self.rows(try Self.json(result))
+        let cache = Self.verdict(rows["apps/Pod/cache"], "psp:no-volumes")
+        XCTAssertEqual(cache?["failingChecks"] as? [String], ["volumes"])
+        let failure = try XCTUnwrap((cache?["failures"] as? [[String: Any]])?.first)
+        XCTAssertEqual("\(failure["reason"]!): \(failure["detail"]!)",
+                       #"spec.volumes[0]: Invalid value: "emptyDir": emptyDir volumes are not allowed to be used"#)
+        XCTAssertEqual(Self.verdict(rows["apps/Pod/cache"], "rules:\(rules)")?["result"] as? String, "pass")
+        XCTAssertEqual(Self.verdict(rows["apps/Pod/web"], "psp:no-volumes")?["result"] as? String, "pass")
+        XCTAssertEqual(Self.verdict(rows["apps/Pod/web"], "rules:\(rules)")?["failingChecks"] as? [String],
+                       ["PSP no_volumes Violation (runAsUser=MustRunAs) K8s Audit"])
+        XCTAssertEqual(Self.verdict(rows["apps/Pod/debug"], "psp:no-volumes")?["failingChecks"] as? [String], ["privileged"])
+        XCTAssertEqual(Self.verdict(rows["apps/Pod/debug"], "rules:\(rules)")?["result"] as? String, "fail")
+
+        // The table shows the API server's error line.
+        let table = try Self.report(["--policy", "psp:\(psp)", "--format", "table"], log: log)
+        XCTAssertTrue(table.stdout.contains(#"spec.volumes[0]: Invalid value: "emptyDir": emptyDir volumes are not allowed to be used"#),
+                      table.stdout)
+    }
+
+    /// A PSP that cannot be read names its document and field; nothing is reported.
+    func testABadPSPDocumentIsAClearError() throws {
+        let psps = try Pspctl.temporaryFile("""
+            apiVersion: policy/v1beta1
+            kind: PodSecurityPolicy
+            metadata: {name: fine}
+            spec: {privileged: false}
+            ---
+            apiVersion: policy/v1beta1
+            kind: PodSecurityPolicy
+            metadata: {name: broken}
+            spec:
+              runAsUser: {rule: MustRunAsRoot}
+            """)
+        let result = try Self.report(["--policy", "psp:\(psps)"])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("--policy psp:\(psps): document 2: spec.runAsUser.rule: unknown strategy \"MustRunAsRoot\""),
+                      result.stderr)
+        XCTAssertEqual(result.stdout, "")
     }
 
     func testRulesFilePolicyReportsRuleNameAndOutput() throws {
@@ -517,6 +605,22 @@ final class ReportTests: XCTestCase {
         let table = Array(shown.prefix { $0 != "Failures:" })
         XCTAssertEqual(Array(printed.prefix(table.count)), table)
         for answer in shown.suffix(2) { XCTAssertTrue(printed.contains(answer), "\(answer) not in\n\(result.stdout)") }
+        for line in shown where !line.isEmpty && line != "…" {
+            XCTAssertTrue(printed.contains(line), "README shows a line pspctl does not print: \(line)")
+        }
+    }
+
+    /// README's PSP example (a PSP beside restricted): every line it shows is printed.
+    func testREADMEPSPExample() throws {
+        let readme = try String(contentsOf: Pspctl.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("    $ pspctl report --audit-log examples/audit.jsonl --policy psp:") })
+        let command = lines[start].dropFirst("    $ pspctl ".count).split(separator: " ").map(String.init)
+        let shown = lines[(start + 1)...].prefix { $0.hasPrefix("    ") || $0.isEmpty }.map { String($0.dropFirst(4)) }
+        let result = try Pspctl.run(command, currentDirectory: Pspctl.packageRoot)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let printed = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(shown.contains { $0.hasPrefix("  spec.") }, "the example shows PSP admission's errors")
         for line in shown where !line.isEmpty && line != "…" {
             XCTAssertTrue(printed.contains(line), "README shows a line pspctl does not print: \(line)")
         }

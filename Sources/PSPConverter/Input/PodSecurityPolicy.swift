@@ -2,77 +2,78 @@ import FalcoRulesText
 import YAMLKit
 
 /// An inclusive id or port range of a PSP strategy.
-struct IDRange: Sendable, Equatable {
-    let min: Int64
-    let max: Int64
-    func contains(_ value: Int64) -> Bool { min <= value && value <= max }
+public struct IDRange: Sendable, Equatable {
+    public let min: Int64
+    public let max: Int64
+    public func contains(_ value: Int64) -> Bool { min <= value && value <= max }
 }
 
 /// `runAsUser`, `runAsGroup`, `supplementalGroups`, `fsGroup`: a rule and its ranges.
-struct IDStrategy: Sendable, Equatable {
-    enum Rule: String, Sendable { case mustRunAs = "MustRunAs", mayRunAs = "MayRunAs", runAsAny = "RunAsAny",
-                                      mustRunAsNonRoot = "MustRunAsNonRoot" }
+public struct IDStrategy: Sendable, Equatable {
+    public enum Rule: String, Sendable { case mustRunAs = "MustRunAs", mayRunAs = "MayRunAs", runAsAny = "RunAsAny",
+                                             mustRunAsNonRoot = "MustRunAsNonRoot" }
     /// nil when `rule` is absent or empty (falcoctl treats that as "no constraint", except for fsGroup).
-    let rule: Rule?
-    let ranges: [IDRange]
+    public let rule: Rule?
+    public let ranges: [IDRange]
 }
 
-struct SELinuxOptions: Sendable, Equatable {
-    var user = "", role = "", type = "", level = ""
+public struct SELinuxOptions: Sendable, Equatable {
+    public internal(set) var user = "", role = "", type = "", level = ""
 }
 
-struct AllowedHostPath: Sendable, Equatable {
-    let pathPrefix: String
-    let readOnly: Bool
+public struct AllowedHostPath: Sendable, Equatable {
+    public let pathPrefix: String
+    public let readOnly: Bool
 }
 
 /// The PSP annotations that restrict seccomp or AppArmor profiles (§7.3, §7.4 of psp-conversion.md).
-struct ProfileAnnotations: Sendable, Equatable {
+public struct ProfileAnnotations: Sendable, Equatable {
     /// The comma-separated allowed profile names, split without trimming; nil when the annotation is absent.
-    let allowed: [String]?
+    public let allowed: [String]?
     /// The raw `allowedProfileNames` text, for outputs.
-    let allowedText: String?
+    public let allowedText: String?
     /// The default profile ("" when absent).
-    let defaultProfile: String
+    public let defaultProfile: String
 }
 
-/// A PodSecurityPolicy as falcoctl and Kubernetes read it (policy/v1beta1 or extensions/v1beta1).
-struct PodSecurityPolicy: Sendable {
+/// A PodSecurityPolicy as falcoctl and Kubernetes read it (policy/v1beta1 or extensions/v1beta1). Public, read
+/// only, for PSPAdmission, which judges pods as Kubernetes' PSP admission would from this same reading.
+public struct PodSecurityPolicy: Sendable {
     /// `metadata.name` as written ("" when absent).
-    var name = ""
+    public internal(set) var name = ""
     /// The repositories of the `falco-rules-psp-images` annotation; nil when absent or empty.
-    var images: [String]?
-    var seccomp = ProfileAnnotations(allowed: nil, allowedText: nil, defaultProfile: "")
-    var appArmor = ProfileAnnotations(allowed: nil, allowedText: nil, defaultProfile: "")
+    public internal(set) var images: [String]?
+    public internal(set) var seccomp = ProfileAnnotations(allowed: nil, allowedText: nil, defaultProfile: "")
+    public internal(set) var appArmor = ProfileAnnotations(allowed: nil, allowedText: nil, defaultProfile: "")
 
-    var privileged: Bool?
-    var hostPID: Bool?
-    var hostIPC: Bool?
-    var hostNetwork: Bool?
-    var hostPorts: [IDRange] = []
-    var volumes: [String] = []
-    var allowedHostPaths: [AllowedHostPath] = []
-    var allowedFlexVolumes: [String] = []
-    var allowedCSIDrivers: [String] = []
-    var fsGroup: IDStrategy?
-    var runAsUser: IDStrategy?
-    var runAsGroup: IDStrategy?
-    var supplementalGroups: IDStrategy?
-    var readOnlyRootFilesystem: Bool?
-    var allowPrivilegeEscalation: Bool?
-    var defaultAllowPrivilegeEscalation: Bool?
-    var allowedCapabilities: [String] = []
-    var requiredDropCapabilities: [String] = []
-    var defaultAddCapabilities: [String] = []
-    var allowedProcMountTypes: [String] = []
+    public internal(set) var privileged: Bool?
+    public internal(set) var hostPID: Bool?
+    public internal(set) var hostIPC: Bool?
+    public internal(set) var hostNetwork: Bool?
+    public internal(set) var hostPorts: [IDRange] = []
+    public internal(set) var volumes: [String] = []
+    public internal(set) var allowedHostPaths: [AllowedHostPath] = []
+    public internal(set) var allowedFlexVolumes: [String] = []
+    public internal(set) var allowedCSIDrivers: [String] = []
+    public internal(set) var fsGroup: IDStrategy?
+    public internal(set) var runAsUser: IDStrategy?
+    public internal(set) var runAsGroup: IDStrategy?
+    public internal(set) var supplementalGroups: IDStrategy?
+    public internal(set) var readOnlyRootFilesystem: Bool?
+    public internal(set) var allowPrivilegeEscalation: Bool?
+    public internal(set) var defaultAllowPrivilegeEscalation: Bool?
+    public internal(set) var allowedCapabilities: [String] = []
+    public internal(set) var requiredDropCapabilities: [String] = []
+    public internal(set) var defaultAddCapabilities: [String] = []
+    public internal(set) var allowedProcMountTypes: [String] = []
     /// `seLinux.rule` (nil when absent) and its options.
-    var seLinuxRule: String?
-    var seLinuxOptions: SELinuxOptions?
-    var allowedUnsafeSysctls: [String] = []
-    var forbiddenSysctls: [String] = []
+    public internal(set) var seLinuxRule: String?
+    public internal(set) var seLinuxOptions: SELinuxOptions?
+    public internal(set) var allowedUnsafeSysctls: [String] = []
+    public internal(set) var forbiddenSysctls: [String] = []
     /// `runtimeClass.allowedRuntimeClassNames`; nil when `runtimeClass` is absent.
-    var allowedRuntimeClassNames: [String]?
-    var defaultRuntimeClassName: String?
+    public internal(set) var allowedRuntimeClassNames: [String]?
+    public internal(set) var defaultRuntimeClassName: String?
 }
 
 // MARK: - Decoding
@@ -102,7 +103,7 @@ extension PodSecurityPolicy {
     static let procMountTypes: Set<String> = ["Default", "Unmasked"]
 
     /// Reads exactly one PodSecurityPolicy document.
-    init(decoding text: String) throws(PSPConversionError) {
+    public init(decoding text: String) throws(PSPConversionError) {
         let documents: [YAMLNode]
         do {
             documents = try YAML.parseDocuments(text)

@@ -27,8 +27,9 @@ func sortedDistinct<S: Sequence>(_ values: S) -> [String] where S.Element == Str
     Set(values).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 }
 
-/// Go's `%q` (`strconv.Quote`) of a string: used where PSA formats annotation values with `%q`.
-func goQuote(_ text: String) -> String {
+/// Go's `%q` (`strconv.Quote`) of a string: used where PSA formats annotation values with `%q` (and by
+/// PSPAdmission, for the values of the API server's field errors).
+package func goQuote(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -80,13 +80,16 @@ extension SharedSecuritySettings {
     init<Node: KubernetesObjectNode>(decoding node: Node) {
         self.init(
             seLinuxOptions: node.object("seLinuxOptions").map {
-                SELinuxOptions(user: $0.string("user") ?? "", role: $0.string("role") ?? "", type: $0.string("type") ?? "")
+                SELinuxOptions(user: $0.string("user") ?? "", role: $0.string("role") ?? "", type: $0.string("type") ?? "",
+                               level: $0.string("level") ?? "")
             },
             runAsUser: node.integer("runAsUser"),
             runAsNonRoot: node.bool("runAsNonRoot"),
             seccompProfileType: node.object("seccompProfile").map { $0.string("type") ?? "" },
             appArmorProfileType: node.object("appArmorProfile").map { $0.string("type") ?? "" },
             windowsHostProcess: node.object("windowsOptions")?.bool("hostProcess"))
+        runAsGroup = node.integer("runAsGroup")
+        seccompLocalhostProfile = node.object("seccompProfile")?.string("localhostProfile")
     }
 }
 
@@ -94,6 +97,8 @@ extension PodSecurityContext {
     init<Node: KubernetesObjectNode>(decoding node: Node) {
         self.init(shared: SharedSecuritySettings(decoding: node),
                   sysctlNames: node.array("sysctls").map { $0.string("name") ?? "" })
+        fsGroup = node.integer("fsGroup")
+        supplementalGroups = node.member("supplementalGroups").map { $0.elements.compactMap(\.integerValue) }
     }
 }
 
@@ -106,6 +111,7 @@ extension SecurityContext {
                       Capabilities(add: $0.strings("add"), drop: $0.strings("drop"))
                   },
                   procMount: node.string("procMount"))
+        readOnlyRootFilesystem = node.bool("readOnlyRootFilesystem")
     }
 }
 
@@ -113,6 +119,29 @@ extension Volume {
     init<Node: KubernetesObjectNode>(decoding node: Node) {
         self.init(name: node.string("name") ?? "",
                   sources: Set(node.nonNullMembers.map(\.key).filter { $0 != "name" }))
+        hostPath = node.object("hostPath")?.string("path")
+        flexVolumeDriver = node.object("flexVolume")?.string("driver")
+        csiDriver = node.object("csi")?.string("driver")
+        projectsOnlyServiceAccountToken = node.object("projected").map(Self.holdsOnlyServiceAccountToken) ?? false
+    }
+
+    /// The projected volume Kubernetes injects for a service account's token (PSP's `IsOnlyServiceAccountTokenSources`):
+    /// only a token at path `token` without audience, the `kube-root-ca.crt` ConfigMap, and the namespace from
+    /// the downward API (`fieldRef.apiVersion` defaults to v1).
+    static func holdsOnlyServiceAccountToken<Node: KubernetesObjectNode>(_ projected: Node) -> Bool {
+        for source in projected.array("sources") {
+            let token = source.object("serviceAccountToken"), configMap = source.object("configMap")
+            let downwardAPI = source.object("downwardAPI")
+            if token == nil && configMap == nil && downwardAPI == nil { return false }
+            if let token, token.string("path") != "token" || !(token.string("audience") ?? "").isEmpty { return false }
+            if let configMap, configMap.string("name") != "kube-root-ca.crt" { return false }
+            for item in downwardAPI?.array("items") ?? [] {
+                guard item.string("path") == "namespace", let fieldRef = item.object("fieldRef"),
+                      fieldRef.string("apiVersion") ?? "v1" == "v1",
+                      fieldRef.string("fieldPath") == "metadata.namespace" else { return false }
+            }
+        }
+        return true
     }
 }
 
@@ -134,5 +163,8 @@ extension Container {
                       Handler(httpGetHost: $0.object("httpGet")?.string("host"),
                               tcpSocketHost: $0.object("tcpSocket")?.string("host"))
                   })
+        volumeMounts = node.array("volumeMounts").filter(\.isObject).map {
+            VolumeMount(name: $0.string("name") ?? "", readOnly: $0.bool("readOnly") ?? false)
+        }
     }
 }

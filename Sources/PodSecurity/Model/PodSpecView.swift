@@ -58,6 +58,10 @@ public struct SharedSecuritySettings: Sendable, Equatable {
     public var appArmorProfileType: String?
     /// `windowsOptions.hostProcess`.
     public var windowsHostProcess: Bool?
+    /// `runAsGroup` (PSP admission's runAsGroup strategy; no Pod Security Standards check reads it).
+    public var runAsGroup: Int64?
+    /// `seccompProfile.localhostProfile` (PSP admission spells a Localhost profile `localhost/<profile>`).
+    public var seccompLocalhostProfile: String?
 
     public init(seLinuxOptions: SELinuxOptions? = nil, runAsUser: Int64? = nil, runAsNonRoot: Bool? = nil,
                 seccompProfileType: String? = nil, appArmorProfileType: String? = nil, windowsHostProcess: Bool? = nil) {
@@ -71,6 +75,9 @@ public struct PodSecurityContext: Sendable, Equatable {
     public var shared: SharedSecuritySettings
     /// `sysctls[].name`, in list order (`""` for an entry without a name).
     public var sysctlNames: [String]
+    /// `fsGroup` and `supplementalGroups` (PSP admission; nil when unset, `[]` when set empty).
+    public var fsGroup: Int64?
+    public var supplementalGroups: [Int64]?
     public init(shared: SharedSecuritySettings = SharedSecuritySettings(), sysctlNames: [String] = []) {
         self.shared = shared; self.sysctlNames = sysctlNames
     }
@@ -82,6 +89,8 @@ public struct SecurityContext: Sendable, Equatable {
     public var allowPrivilegeEscalation: Bool?
     public var capabilities: Capabilities?
     public var procMount: String?
+    /// PSP admission's readOnlyRootFilesystem (no Pod Security Standards check reads it).
+    public var readOnlyRootFilesystem: Bool?
     public init(shared: SharedSecuritySettings = SharedSecuritySettings(), privileged: Bool? = nil,
                 allowPrivilegeEscalation: Bool? = nil, capabilities: Capabilities? = nil, procMount: String? = nil) {
         self.shared = shared; self.privileged = privileged; self.allowPrivilegeEscalation = allowPrivilegeEscalation
@@ -99,8 +108,10 @@ public struct SELinuxOptions: Sendable, Equatable {
     public var user: String
     public var role: String
     public var type: String
-    public init(user: String = "", role: String = "", type: String = "") {
-        self.user = user; self.role = role; self.type = type
+    /// Read by PSP admission's seLinux MustRunAs only (the Pod Security Standards ignore the level).
+    public var level: String
+    public init(user: String = "", role: String = "", type: String = "", level: String = "") {
+        self.user = user; self.role = role; self.type = type; self.level = level
     }
 }
 
@@ -108,7 +119,20 @@ public struct Volume: Sendable, Equatable {
     public var name: String
     /// The keys of the volume's sources that are set (every key but `name` whose value is not null).
     public var sources: Set<String>
+    /// What PSP admission reads of some sources: `hostPath.path`, `flexVolume.driver`, `csi.driver`, and
+    /// whether a `projected` volume holds only the service-account-token sources Kubernetes injects.
+    public var hostPath: String?
+    public var flexVolumeDriver: String?
+    public var csiDriver: String?
+    public var projectsOnlyServiceAccountToken = false
     public init(name: String, sources: Set<String>) { self.name = name; self.sources = sources }
+}
+
+/// A container's `volumeMounts[]` entry, as PSP admission's allowedHostPaths readOnly check reads it.
+public struct VolumeMount: Sendable, Equatable {
+    public var name: String
+    public var readOnly: Bool
+    public init(name: String, readOnly: Bool = false) { self.name = name; self.readOnly = readOnly }
 }
 
 public struct Container: Sendable, Equatable {
@@ -119,6 +143,8 @@ public struct Container: Sendable, Equatable {
     /// `ports[].containerPort` of the same entries (0 when unset): API defaulting copies it into an unset
     /// `hostPort` on a host-network pod (`applyingAPIDefaults`).
     public var containerPorts: [Int64]
+    /// `volumeMounts[]` (PSP admission's allowedHostPaths readOnly check).
+    public var volumeMounts: [VolumeMount] = []
     /// Handlers of the liveness, readiness and startup probes and the postStart and preStop hooks, in that
     /// order (only those present).
     public var handlers: [Handler]
