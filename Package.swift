@@ -12,7 +12,8 @@ import PackageDescription
 //   RulesEngine                          loader → compiler → filter → formatter
 //   FalcoRulesText                       YAML scalars, condition values and list items Falco reads back exactly
 //   PSPConverter, PSSConverter           policies → Falco rules files
-//   PolicyReport                         `pspctl report`: workloads × candidate policies from an audit log
+//   PolicyReport                         `pspctl report` and `check`: workloads × candidate policies from an audit log or manifests
+//   ManifestInput                        `pspctl check`'s manifests (YAML, JSON, Lists; files, directories, stdin)
 //   AlertSinks                           --alerts-file, --alerts-http (HTTP/1.1 client on swift-nio)
 //   COpenSSL → NIOOpenSSL                the system OpenSSL, TLS for the HTTP listener and --alerts-http
 //   Client (pspctl)                      command line
@@ -66,8 +67,11 @@ let package = Package(
         // `pspctl report`: one pass over an audit log, pod-creating requests grouped into workloads and
         // judged by several candidate policies (pss:, psp:, rules:), rendered as table, JSON or markdown.
         .target(name: "PolicyReport", dependencies: [
-            "AuditJSON", "EventTime", "K8sAuditFields", "PodSecurity", "PSPConverter", "RulesEngine", "YAMLKit",
+            "AuditJSON", "EventTime", "K8sAuditFields", "ManifestInput", "PodSecurity", "PSPConverter", "RulesEngine", "YAMLKit",
         ]),
+        // `pspctl check`'s input: manifests (multi-document YAML through YAMLKit, JSON through AuditJSON,
+        // List kinds) from files, directories or standard input, as objects PolicyReport judges.
+        .target(name: "ManifestInput", dependencies: ["AuditJSON", "PodSecurity", "YAMLKit"]),
         // zlib (zlib1g-dev), for gzip-compressed audit logs; only AuditPipeline's GzipDecoder sees it.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The pipeline every entry point shares: reading a log (followed, resumed, gzip), evaluating one
@@ -108,7 +112,7 @@ let package = Package(
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
             "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials", "EvaluatorPool", "AlertSinks", "NIOOpenSSL",
-            "AuditWebhook", "ServiceHTTP", "SyscallFields", "PolicyReport",
+            "AuditWebhook", "ServiceHTTP", "SyscallFields", "PolicyReport", "ManifestInput",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),
