@@ -100,7 +100,9 @@ public struct ManifestReader: Sendable {
             body(.invalid(ManifestError(file: path, message: "cannot read the file: \(error.localizedDescription)")))
             return
         }
-        read(data: data, name: path, json: path.hasSuffix(".json"), body: body)
+        // By extension; a file of another name (given by -f) is sniffed as standard input is.
+        let ext = (path as NSString).pathExtension
+        read(data: data, name: path, json: ext == "json" ? true : ext == "yaml" || ext == "yml" ? false : nil, body: body)
     }
 
     /// Reads bytes already in memory (standard input): JSON when `json` says so, else when the first

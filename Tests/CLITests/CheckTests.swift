@@ -150,7 +150,14 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(rows["tools/Pod/debug"]?["requests"] as? Int, 1)
         XCTAssertEqual(rows["tools/PodTemplate/shell"]?["requests"] as? Int, 1)
 
+        // The report's document, plus what the manifests held and where each workload is.
+        XCTAssertEqual(Set(document.keys), ["apiVersion", "log", "policies", "workloads", "comparison", "manifests"])
+        XCTAssertEqual(Set(try XCTUnwrap(rows["shop/Deployment/web"]).keys),
+                       ["namespace", "kind", "name", "requests", "unjudgedRequests", "firstSeen", "lastSeen", "users", "moreUsers",
+                        "verdicts", "sources"])
+        XCTAssertEqual(rows["shop/Deployment/web"]?["firstSeen"] as? String, "", "no time: a check's output is the same every run")
         let manifests = try XCTUnwrap(document["manifests"] as? [String: Any])
+        XCTAssertEqual(Set(manifests.keys), ["files", "objects", "workloads", "otherKinds", "errors"])
         XCTAssertEqual(manifests["files"] as? Int, 1)
         XCTAssertEqual(manifests["objects"] as? Int, 10)
         XCTAssertEqual(manifests["workloads"] as? Int, 9)
@@ -483,6 +490,22 @@ final class CheckCommandTests: XCTestCase {
     }
 
     // MARK: Formats, help
+
+    /// README's example: its command, run from the package root, prints exactly the output shown there,
+    /// and exits 1. Run twice, a check prints the same.
+    func testREADMEExample() throws {
+        let readme = try String(contentsOf: Pspctl.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("    $ pspctl check -f examples/check/shop.yaml") })
+        let command = lines[start].dropFirst("    $ pspctl ".count).split(separator: " ").map(String.init)
+        var shown = Array(lines[(start + 1)...].prefix { $0.hasPrefix("    ") || $0.isEmpty }.map { String($0.dropFirst(4)) })
+        while shown.last == "" { shown.removeLast() }
+        let result = try Pspctl.run(command, currentDirectory: Pspctl.packageRoot)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertEqual(result.stdout, shown.joined(separator: "\n") + "\n")
+        let again = try Pspctl.run(command + ["--format", "json"], currentDirectory: Pspctl.packageRoot)
+        XCTAssertEqual(again.stdout, try Pspctl.run(command + ["--format", "json"], currentDirectory: Pspctl.packageRoot).stdout)
+    }
 
     func testMarkdownAndHelp() throws {
         let path = try Self.file(Self.everyKind)
