@@ -69,6 +69,12 @@ struct CheckCommand: ParsableCommand {
     func validate() throws {
         guard !filenames.isEmpty else { throw ValidationError("at least one -f FILE|DIR|- is required") }
         guard filenames.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("-f - (standard input) can be given once") }
+        if filenames.contains("-") {
+            let readers = policyOptions.policies.filter { $0.hasSuffix(":-") } + (policyOptions.admissionConfig == "-" ? ["--admission-config -"] : [])
+            guard readers.isEmpty else {
+                throw ValidationError("standard input can be read once: -f - and \(readers.joined(separator: ", ")) both read it")
+            }
+        }
         guard !namespace.isEmpty else { throw ValidationError("--namespace must not be empty") }
         guard maxInputBytes > 0 else { throw ValidationError("--max-input-bytes must be a positive number of bytes") }
     }

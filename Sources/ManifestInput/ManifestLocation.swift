@@ -17,7 +17,7 @@ public struct ManifestLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// `deploy.yaml: document 2 (line 14), item 3 (# Source: chart/templates/web.yaml)`.
     public var description: String {
-        var text = "\(file): document \(document) (line \(line))"
+        var text = "\(file == "-" ? "standard input" : file): document \(document) (line \(line))"
         if !items.isEmpty { text += ", item " + items.map(String.init).joined(separator: ".") }
         if let helmSource { text += " (# Source: \(helmSource))" }
         return text
@@ -43,5 +43,5 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
     public init(file: String, location: ManifestLocation? = nil, message: String) {
         self.file = file; self.location = location; self.message = message
     }
-    public var description: String { "\(location?.description ?? file): \(message)" }
+    public var description: String { "\(location?.description ?? (file == "-" ? "standard input" : file)): \(message)" }
 }

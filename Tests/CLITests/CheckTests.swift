@@ -199,6 +199,52 @@ final class CheckCommandTests: XCTestCase {
                        ["pss:baseline:v1.30", "pss:restricted:v1.21", "pss:restricted:v1.22", "pss:restricted:v1.30"])
     }
 
+    func testExemptNamespace() throws {
+        let path = try Self.file(Self.everyKind)
+        let result = try Self.check(["-f", path, "--policy", "pss:baseline:v1.30", "--exempt-namespace", "tools", "--format", "json"])
+        XCTAssertEqual(result.status, 1, "shop's workloads still fail: \(result.stderr)")
+        let rows = Self.rows(try Self.json(result))
+        let debug = Self.verdict(rows["tools/Pod/debug"], "pss:baseline:v1.30")
+        XCTAssertEqual(debug?["result"] as? String, "unjudged")
+        XCTAssertEqual(debug?["exemptRequests"] as? Int, 1)
+        XCTAssertEqual(Self.checks(rows["shop/StatefulSet/db"], "pss:baseline:v1.30"), ["hostNamespaces"])
+    }
+
+    /// YAML is typed as the API server types it (YAML 1.1: `yes` is true), merge keys apply, and CRLF
+    /// line endings are read as LF.
+    func testYAMLIsReadAsTheAPIServerReadsIt() throws {
+        let manifest = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: typed}
+            spec:
+              hostNetwork: yes
+              containers:
+              - &base
+                name: a
+                image: nginx
+                securityContext: {privileged: on}
+              - <<: *base
+                name: b
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: quoted}
+            spec:
+              hostIPC: "no"
+              containers: [{name: c, image: nginx, securityContext: {privileged: "false"}}]
+            """.replacingOccurrences(of: "\n", with: "\r\n")
+        let result = try Self.check(["-f", try Self.file(manifest), "--policy", "pss:baseline:latest", "--format", "json"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let rows = Self.rows(try Self.json(result))
+        let failures = try XCTUnwrap(Self.verdict(rows["default/Pod/typed"], "pss:baseline:latest")?["failures"] as? [[String: String]])
+        XCTAssertEqual(failures.map { $0["detail"] ?? "" }, [
+            "hostNetwork=true", "containers \"a\", \"b\" must not set securityContext.privileged=true",
+        ])
+        // Quoted, "no" and "false" are strings, not booleans: no host namespace, no privilege is set.
+        XCTAssertEqual(Self.verdict(rows["default/Pod/quoted"], "pss:baseline:latest")?["result"] as? String, "pass")
+    }
+
     // MARK: psp: and rules: policies
 
     func testPSPAndRulesPoliciesJudgeTheSyntheticCreate() throws {
@@ -460,6 +506,16 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(large.status, 2)
         XCTAssertTrue(large.stderr.contains("\(good): larger than 16 bytes (--max-input-bytes)"), large.stderr)
 
+        let old = try Self.file("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: old}\n"
+                                + "spec: {template: {spec: {containers: [{name: a, image: b}]}}}\n")
+        let served = try Self.check(["-f", old, "--policy", "pss:baseline:latest"])
+        XCTAssertEqual(served.status, 2)
+        XCTAssertTrue(served.stderr.contains("\(old): document 1 (line 1): Deployment in extensions/v1beta1 is not served since Kubernetes 1.16 (use apps/v1)"),
+                      served.stderr)
+        let stdinError = try Self.check(["-f", "-", "--policy", "pss:baseline:latest"], stdin: "kind: Pod\nmetadata: [\n")
+        XCTAssertEqual(stdinError.status, 2)
+        XCTAssertTrue(stdinError.stderr.contains("pspctl check: standard input: document 1 (line 1): not YAML: "), stdinError.stderr)
+
         let cases: [([String], String)] = [
             (["--policy", "pss:baseline:latest"], "at least one -f FILE|DIR|- is required"),
             (["-f", "/nonexistent/k8s", "--policy", "pss:baseline:latest"], "/nonexistent/k8s: no such file or directory"),
@@ -467,6 +523,7 @@ final class CheckCommandTests: XCTestCase {
             (["-f", good, "--policy", "pss:strict:latest"], "level \"strict\""),
             (["-f", "-", "-f", "-", "--policy", "pss:baseline:latest"], "-f - (standard input) can be given once"),
             (["-f", good, "--policy", "pss:baseline:latest", "--format", "yaml"], "--format"),
+            (["-f", "-", "--policy", "psp:-"], "standard input can be read once: -f - and psp:- both read it"),
         ]
         for (arguments, message) in cases {
             let result = try Self.check(arguments)
