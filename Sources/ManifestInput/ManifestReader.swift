@@ -166,6 +166,8 @@ public struct ManifestReader: Sendable {
     private func objects(in root: JSONNode, at location: ManifestLocation, itemKind: String? = nil,
                          itemAPIVersion: String? = nil, body: (ManifestItem) -> Void) {
         func invalid(_ message: String) { body(.invalid(ManifestError(file: location.file, location: location, message: message))) }
+        // A document holding only `null` (or `~`) is empty, as one holding only comments.
+        if root.kind == .null && location.items.isEmpty { return }
         guard root.kind == .object else {
             invalid("not a Kubernetes object but a JSON \(root.kind == .null ? "null" : "\(root.kind)")")
             return
@@ -202,8 +204,13 @@ public struct ManifestReader: Sendable {
         }
         let group = apiVersion.contains("/") ? String(apiVersion[..<apiVersion.firstIndex(of: "/")!]) : ""
         guard let workloadKind = WorkloadKind(rawValue: kind), apiVersion.isEmpty || group == workloadKind.apiGroup else {
-            if WorkloadKind(rawValue: kind) != nil && group == "extensions" {
-                invalid("\(kind) in \(apiVersion) is not served since Kubernetes 1.16 (use \(WorkloadKind(rawValue: kind)!.apiGroup)/v1)")
+            // A judged kind in a built-in group that does not serve it is a mistake the API server would
+            // refuse, not another kind: saying nothing would let it pass the gate. (A custom resource of the
+            // same kind name in its own group, such as a batch.volcano.sh Job, is another kind.)
+            if let known = WorkloadKind(rawValue: kind), ["", "apps", "batch", "extensions"].contains(group) {
+                let expected = known.apiGroup.isEmpty ? "v1" : "\(known.apiGroup)/v1"
+                invalid(group == "extensions" ? "\(kind) in \(apiVersion) is not served since Kubernetes 1.16 (use \(expected))"
+                                              : "no \(kind) in \(apiVersion) (\(kind) is \(expected))")
                 return
             }
             body(.otherKind(kind, location))

@@ -512,6 +512,16 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(served.status, 2)
         XCTAssertTrue(served.stderr.contains("\(old): document 1 (line 1): Deployment in extensions/v1beta1 is not served since Kubernetes 1.16 (use apps/v1)"),
                       served.stderr)
+        let wrongGroup = try Self.file("apiVersion: v1\nkind: Deployment\nmetadata: {name: misfiled}\n"
+                                       + "spec: {template: {spec: {containers: [{name: a, image: b}]}}}\n---\n"
+                                       + "apiVersion: batch.volcano.sh/v1alpha1\nkind: Job\nmetadata: {name: vcjob}\n---\n~\n")
+        let misfiled = try Self.check(["-f", wrongGroup, "--policy", "pss:baseline:latest", "--keep-going", "--format", "json"])
+        XCTAssertEqual(misfiled.status, 0, misfiled.stderr)
+        XCTAssertTrue(misfiled.stderr.contains("\(wrongGroup): document 1 (line 1): no Deployment in v1 (Deployment is apps/v1)"), misfiled.stderr)
+        let counts = try XCTUnwrap(try Self.json(misfiled)["manifests"] as? [String: Any])
+        XCTAssertEqual(counts["otherKinds"] as? [String: Int], ["Job": 1], "a custom resource named Job is another kind")
+        XCTAssertEqual(counts["errors"] as? Int, 1, "the null document is empty, not an error")
+
         let stdinError = try Self.check(["-f", "-", "--policy", "pss:baseline:latest"], stdin: "kind: Pod\nmetadata: [\n")
         XCTAssertEqual(stdinError.status, 2)
         XCTAssertTrue(stdinError.stderr.contains("pspctl check: standard input: document 1 (line 1): not YAML: "), stdinError.stderr)
