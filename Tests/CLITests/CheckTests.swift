@@ -341,18 +341,23 @@ final class CheckCommandTests: XCTestCase {
         // Not read: another extension, a hidden directory.
         _ = try Self.file(Self.pod("readme-pod"), name: "README.md", in: root)
         _ = try Self.file(Self.pod("hidden-pod"), name: ".git/config.yaml", in: root)
+        // A link to a file is read; a link to a directory (here a loop back to the root) is not followed.
+        let outside = try Self.file(Self.pod("linked-pod", namespace: "apps"), name: "pod.yaml")
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/team/linked.yaml", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/team/loop", withDestinationPath: root.path)
         let result = try Self.check(["-f", root.path, "--policy", "pss:baseline:latest", "--format", "json"])
         XCTAssertEqual(result.status, 1, result.stderr)
         let document = try Self.json(result)
         let rows = Self.rows(document)
-        XCTAssertEqual(Set(rows.keys), ["apps/Pod/a-pod", "apps/Pod/b-pod", "apps/Deployment/nested", "apps/Pod/json-pod"])
+        XCTAssertEqual(Set(rows.keys), ["apps/Pod/a-pod", "apps/Pod/b-pod", "apps/Deployment/nested", "apps/Pod/json-pod",
+                                        "apps/Pod/linked-pod"])
         XCTAssertEqual(Self.checks(rows["apps/Pod/json-pod"], "pss:baseline:latest"), ["hostNamespaces"])
         XCTAssertEqual(rows["apps/Deployment/nested"]?["sources"] as? [String], [root.path + "/team/deep/deploy.yaml#1"])
-        XCTAssertEqual((document["manifests"] as? [String: Any])?["files"] as? Int, 4)
+        XCTAssertEqual((document["manifests"] as? [String: Any])?["files"] as? Int, 5)
 
         // The table lists the sources; the order of files is sorted and stable.
         let table = try Self.check(["-f", root.path, "--policy", "pss:baseline:latest"])
-        XCTAssertTrue(table.stdout.contains("4 workloads in 1 namespace from 4 objects in 4 files"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("5 workloads in 1 namespace from 5 objects in 5 files"), table.stdout)
         let header = try XCTUnwrap(table.stdout.split(separator: "\n").first { $0.hasPrefix("NAMESPACE") })
         XCTAssertTrue(header.contains("SOURCE") && !header.contains("FIRST SEEN"), String(header))
         XCTAssertTrue(table.stdout.contains(root.path + "/team/pod.json#1"), table.stdout)
