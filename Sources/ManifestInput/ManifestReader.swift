@@ -132,6 +132,8 @@ public struct ManifestReader: Sendable {
                 objects(in: root, at: location, body: body)
                 continue
             }
+            // Comments and blanks only: an empty document, nothing to parse.
+            if ManifestDocuments.isBlank(document.text) { continue }
             let nodes: [YAMLNode]
             do { nodes = try YAML.parseDocuments(String(document.text)) } catch {
                 var shifted = error
