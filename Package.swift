@@ -13,7 +13,8 @@ import PackageDescription
 //   FalcoRulesText                       YAML scalars, condition values and list items Falco reads back exactly
 //   PSPConverter, PSSConverter           policies → Falco rules files
 //   PSPAdmission                         PodSecurityPolicy admission (mutate, then validate), one file per PSP field
-//   PolicyReport                         `pspctl report`: workloads × candidate policies from an audit log
+//   PolicyReport                         `pspctl report` and `check`: workloads × candidate policies from an audit log or manifests
+//   ManifestInput                        `pspctl check`'s manifests (YAML, JSON, Lists; files, directories, stdin)
 //   AlertSinks                           --alerts-file, --alerts-http (HTTP/1.1 client on swift-nio)
 //   COpenSSL → NIOOpenSSL                the system OpenSSL, TLS for the HTTP listener and --alerts-http
 //   Client (pspctl)                      command line
@@ -71,8 +72,11 @@ let package = Package(
         // judged by several candidate policies (pss:, psp:, rules:), rendered as table, JSON or markdown.
         // Also the policyreport/openreports YAML (FalcoRulesText quotes its scalars) and the progress line.
         .target(name: "PolicyReport", dependencies: [
-            "AuditJSON", "EventTime", "FalcoRulesText", "K8sAuditFields", "PodSecurity", "PSPAdmission", "PSPConverter", "RulesEngine", "YAMLKit",
+            "AuditJSON", "EventTime", "FalcoRulesText", "K8sAuditFields", "ManifestInput", "PodSecurity", "PSPAdmission", "PSPConverter", "RulesEngine", "YAMLKit",
         ]),
+        // `pspctl check`'s input: manifests (multi-document YAML through YAMLKit, JSON through AuditJSON,
+        // List kinds) from files, directories or standard input, as objects PolicyReport judges.
+        .target(name: "ManifestInput", dependencies: ["AuditJSON", "PodSecurity", "YAMLKit"]),
         // zlib (zlib1g-dev), for gzip-compressed audit logs; only AuditPipeline's GzipDecoder sees it.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The pipeline every entry point shares: reading a log (followed, resumed, gzip), evaluating one
@@ -113,7 +117,7 @@ let package = Package(
         .executableTarget(name: "Client", dependencies: [
             "RulesEngine", "PSPConverter", "PSSConverter", "AuditJSON", "AuditPipeline", "ConversionService",
             "RuleSetWire", "GRPCKit", "PspctlProtocol", "TLSCredentials", "EvaluatorPool", "AlertSinks", "NIOOpenSSL",
-            "AuditWebhook", "ServiceHTTP", "SyscallFields", "PolicyReport",
+            "AuditWebhook", "ServiceHTTP", "SyscallFields", "PolicyReport", "ManifestInput",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: hotPath),

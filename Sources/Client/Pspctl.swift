@@ -17,6 +17,8 @@ struct Pspctl: ParsableCommand {
         and prints an alert for every event a rule flags.
         report   shows which workloads, in which namespaces, candidate policies (Pod Security Standards \
         levels, PSPs, rules files) would reject, from an audit log, side by side.
+        check    judges manifests (files, directories, `helm template` output) by the same policies; \
+        exits 1 when a workload would be rejected (a CI gate).
         health   checks that a pspctl service (ConverterService …) is serving.
 
         Exit codes: 0 success; 1 some input was rejected (see stderr); 2 bad usage, a rules file or \
@@ -27,13 +29,14 @@ struct Pspctl: ParsableCommand {
           pspctl watch --rules psp_rules.yaml --audit-log /var/log/kubernetes/audit.log
           pspctl watch --rules k8s_audit_rules.yaml --rules psp_rules.yaml --audit-log - --output json < audit.jsonl
           pspctl report --audit-log audit.jsonl --policy pss:baseline:latest --policy pss:restricted:v1.30
+          helm template web ./chart | pspctl check -f - --policy pss:restricted:latest
         """,
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, WatchCommand.self, ReportCommand.self, HealthCommand.self])
+        subcommands: [ConvertCommand.self, WatchCommand.self, ReportCommand.self, CheckCommand.self, HealthCommand.self])
 
     /// Without a subcommand there is nothing to do: a usage error (usage on stderr, exit status 2).
     func run() throws {
-        throw ValidationError("a subcommand is required: convert, watch, report or health")
+        throw ValidationError("a subcommand is required: convert, watch, report, check or health")
     }
 
     /// Maps argument-parser's usage errors (64) to 2, the exit status scripts get for any bad invocation.

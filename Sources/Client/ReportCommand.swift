@@ -63,30 +63,7 @@ struct ReportCommand: ParsableCommand {
             completion: .file(extensions: ["jsonl", "json", "log", "gz"]))
     var auditLog: String
 
-    @Option(name: .customLong("policy"),
-            help: ArgumentHelp("A candidate policy: pss:LEVEL:VERSION, psp:FILE or rules:FILE (repeatable).", valueName: "policy"),
-            completion: .list(["pss:baseline:latest", "pss:restricted:latest", "psp:", "rules:"]))
-    var policies: [String] = []
-
-    @Option(help: ArgumentHelp("Output format: table, json, markdown, policyreport or openreports.", valueName: "format"))
-    var format: ReportFormat = .table
-
-    @Option(help: ArgumentHelp("The most restrictive policy breaking at most this many workloads is named.", valueName: "n"))
-    var budget = 0
-
-    @Option(name: .customLong("exempt-user"), help: ArgumentHelp("A user whose requests pss: policies exempt (repeatable).", valueName: "user"))
-    var exemptUsers: [String] = []
-
-    @Option(name: .customLong("exempt-namespace"), help: ArgumentHelp("A namespace whose pods pss: policies exempt (repeatable).", valueName: "namespace"))
-    var exemptNamespaces: [String] = []
-
-    @Option(name: .customLong("exempt-runtime-class"), help: ArgumentHelp("A runtime class whose pods pss: policies exempt (repeatable).", valueName: "class"))
-    var exemptRuntimeClasses: [String] = []
-
-    @Option(name: .customLong("admission-config"),
-            help: ArgumentHelp("An AdmissionConfiguration or PodSecurityConfiguration file whose exemptions pss: policies apply.", valueName: "file"),
-            completion: .file(extensions: ["yaml", "yml", "json"]))
-    var admissionConfig: String?
+    @OptionGroup var policyOptions: ReportPolicyOptions
 
     @Option(name: .customLong("max-line-bytes"),
             help: ArgumentHelp("Reject a log line longer than this many bytes (default 64 MiB), without reading it into memory.", valueName: "n"))
@@ -99,30 +76,11 @@ struct ReportCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard !policies.isEmpty else {
-            throw ValidationError("at least one --policy is required: \(ReportPolicies.specSyntax)")
-        }
-        guard budget >= 0 else { throw ValidationError("--budget must be 0 or more workloads") }
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
     }
 
     func run() throws {
-        var builder: ReportBuilder
-        do {
-            let loaded = try ReportPolicies.load(policies) { path in try RulesInput.read(path) }
-            var exemptions = ReportExemptions(usernames: exemptUsers, namespaces: exemptNamespaces,
-                                              runtimeClasses: exemptRuntimeClasses)
-            if let admissionConfig {
-                try exemptions.add(admissionConfig: try RulesInput.read(admissionConfig), name: admissionConfig)
-            }
-            builder = ReportBuilder(policies: loaded, exemptions: exemptions)
-        } catch let error as ReportInputError {
-            throw fail("report", error.message, status: 2)
-        } catch let error as ConvertFailure {
-            throw fail("report", error.message, status: 2)
-        } catch {
-            throw fail("report", "\(error)", status: 2)
-        }
+        var builder = try policyOptions.builder(command: "report")
         let reader: AuditLogReader
         do { reader = try AuditLogReader(path: auditLog, maxLineBytes: maxLineBytes) } catch {
             throw fail("report", "\(error)", status: 2)
@@ -158,13 +116,12 @@ struct ReportCommand: ParsableCommand {
         }
         progress?.clear()
         if let failure { throw fail("report", failure, status: 2) }
-        let report = builder.report(budget: budget)
+        let report = builder.report(budget: policyOptions.budget)
         if !quiet && report.log.unjudgedRequests > 0 {
             let count = report.log.unjudgedRequests
             printError("pspctl report: warning: \(count) pod-creating request\(count == 1 ? "" : "s") carried no object (audit level Metadata) and could not be judged; log pods and their controllers at level Request in the audit policy\n")
         }
-        let color = format == .table && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        FileHandle.standardOutput.write(Data(report.rendered(format, color: color).utf8))
+        policyOptions.write(report)
     }
 
     /// The size of a regular file (nil for standard input, a pipe, or what cannot be read).
@@ -189,5 +146,3 @@ struct ReportCommand: ParsableCommand {
         return true
     }
 }
-
-extension ReportFormat: ExpressibleByArgument {}

@@ -10,6 +10,8 @@ public struct Report: Sendable, Codable {
     public var policies: [PolicySummary]
     public var workloads: [WorkloadReport]
     public var comparison: Comparison
+    /// `pspctl check` only: what the manifests held (absent from a report on an audit log).
+    public var manifests: ManifestCounts?
 
     public struct PolicySummary: Sendable, Codable {
         public var id: String
@@ -50,6 +52,9 @@ public struct Report: Sendable, Codable {
         public var clusterExemptRequests: Int
         /// One per policy, in the order of `policies`.
         public var verdicts: [Verdict]
+        /// `pspctl check` only: where the workload's manifests are (`file#document`, `file#document.item`
+        /// for a List item, `helm-source (-#document)` for a Helm stream), in reading order.
+        public var sources: [String]? = nil
     }
 
     public struct Verdict: Sendable, Codable {

@@ -67,9 +67,14 @@ public struct ReportBuilder {
         counts.skippedLines += 1
     }
 
-    public mutating func add(_ event: K8sAuditEvent) {
+    public mutating func add(_ event: K8sAuditEvent) { add(event, as: nil) }
+
+    /// Adds one event; a pod-creating request is counted on `workload`'s row when given (`pspctl check`:
+    /// each manifest is its own workload), else on the workload its owners make it part of.
+    public mutating func add(_ event: K8sAuditEvent, as workload: WorkloadKey?) {
         counts.events += 1
-        guard case .counted(let key, let kind, let pod) = attribution.classify(event) else { return }
+        guard case .counted(let attributed, let kind, let pod) = attribution.classify(event) else { return }
+        let key = workload ?? attributed
         counts.requests += 1
         let row = rows[key] ?? WorkloadRow(key: key, policyCount: policies.count)
         rows[key] = row

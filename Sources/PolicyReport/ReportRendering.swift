@@ -73,6 +73,7 @@ extension Report {
     }
 
     func headline() -> String {
+        if let manifests { return checkHeadline(manifests) }
         let namespaces = Set(workloads.map(\.namespace)).count
         var text = "\(workloads.count) workload\(workloads.count == 1 ? "" : "s") in \(namespaces) namespace\(namespaces == 1 ? "" : "s"), "
             + "\(log.requests) pod-creating request\(log.requests == 1 ? "" : "s") (\(log.unjudgedRequests) without an object, not judged)"
@@ -90,6 +91,39 @@ extension Report {
         return lines
     }
 
+    /// The columns between a row's name and its verdicts: a log's requests, times and users, or where a
+    /// checked manifest is.
+    var detailHeader: [String] {
+        manifests == nil ? ["requests", "first seen", "last seen", "users"] : ["source"]
+    }
+
+    func detailCells(_ row: WorkloadReport) -> [String] {
+        guard manifests == nil else {
+            let sources = row.sources ?? []
+            return [(sources.first ?? "") + (sources.count > 1 ? " +\(sources.count - 1) more" : "")]
+        }
+        return [row.unjudgedRequests > 0 ? "\(row.requests) (\(row.unjudgedRequests) unjudged)" : "\(row.requests)",
+                Self.shortTime(row.firstSeen), Self.shortTime(row.lastSeen), Self.usersText(row)]
+    }
+
+    var noWorkloads: String {
+        manifests == nil ? "No pod-creating requests in the log." : "No workloads in the manifests."
+    }
+
+    func checkHeadline(_ manifests: ManifestCounts) -> String {
+        func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+        let namespaces = Set(workloads.map(\.namespace)).count
+        var text = "\(plural(workloads.count, "workload")) in \(plural(namespaces, "namespace")) from "
+            + "\(plural(manifests.objects, "object")) in \(plural(manifests.files, "file"))"
+        let others = manifests.otherKinds.values.reduce(0, +)
+        if others > 0 {
+            text += " (\(others) of other kinds not judged: "
+                + manifests.otherKinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
+        }
+        if manifests.errors > 0 { text += ", \(plural(manifests.errors, "manifest error")) (see stderr)" }
+        return text
+    }
+
     func table(color: Bool) -> String {
         func esc(_ text: String) -> String { TextEscaping.escaped(text) }
         func paint(_ cell: String) -> String {
@@ -105,14 +139,12 @@ extension Report {
              $0.brokenNamespaces.map(esc).joined(separator: ", ")]
         }, paint: { $0 })
         out += "\n"
-        let header = ["NAMESPACE", "KIND", "NAME", "REQUESTS", "FIRST SEEN", "LAST SEEN", "USERS"] + policies.map { esc($0.id) }
+        let header = ["NAMESPACE", "KIND", "NAME"] + detailHeader.map { $0.uppercased() } + policies.map { esc($0.id) }
         let rows = workloads.map { row in
-            [esc(row.namespace), esc(row.kind), esc(row.name),
-             row.unjudgedRequests > 0 ? "\(row.requests) (\(row.unjudgedRequests) unjudged)" : "\(row.requests)",
-             Self.shortTime(row.firstSeen), Self.shortTime(row.lastSeen), esc(Self.usersText(row))]
+            [esc(row.namespace), esc(row.kind), esc(row.name)] + detailCells(row).map(esc)
                 + row.verdicts.map { esc(Self.cell($0)) }
         }
-        out += workloads.isEmpty ? "No pod-creating requests in the log.\n" : Self.aligned([header] + rows, paint: paint)
+        out += workloads.isEmpty ? noWorkloads + "\n" : Self.aligned([header] + rows, paint: paint)
         let failing = failureLines()
         if !failing.isEmpty {
             out += "\nFailures:\n"
@@ -184,7 +216,7 @@ extension Report {
         func md(_ text: String) -> String {
             TextEscaping.escaped(text).replacingOccurrences(of: "|", with: "\\|")
         }
-        var out = "## pspctl report\n\n\(headline()).\n\n"
+        var out = "## pspctl \(manifests == nil ? "report" : "check")\n\n\(headline()).\n\n"
         out += "| Policy | Workloads judged | Workloads broken | Workloads warned | Namespaces broken |\n|---|---:|---:|---:|---|\n"
         for policy in policies {
             out += "| `\(md(policy.id))` | \(policy.judgedWorkloads) | \(policy.breaksWorkloads) | \(policy.warnsWorkloads) | "
@@ -192,15 +224,14 @@ extension Report {
         }
         out += "\n"
         if workloads.isEmpty {
-            out += "No pod-creating requests in the log.\n"
+            out += noWorkloads + "\n"
         } else {
-            out += "| Namespace | Kind | Name | Requests | First seen | Last seen | Users |"
+            out += "| Namespace | Kind | Name |" + detailHeader.map { " \($0.prefix(1).uppercased() + $0.dropFirst()) |" }.joined()
                 + policies.map { " `\(md($0.id))` |" }.joined() + "\n"
-            out += "|---|---|---|---:|---|---|---|" + String(repeating: "---|", count: policies.count) + "\n"
+            out += "|---|---|---|" + detailHeader.map { $0 == "requests" ? "---:|" : "---|" }.joined()
+                + String(repeating: "---|", count: policies.count) + "\n"
             for row in workloads {
-                let requests = row.unjudgedRequests > 0 ? "\(row.requests) (\(row.unjudgedRequests) unjudged)" : "\(row.requests)"
-                out += "| \(md(row.namespace)) | \(md(row.kind)) | \(md(row.name)) | \(requests) | \(Self.shortTime(row.firstSeen)) | "
-                    + "\(Self.shortTime(row.lastSeen)) | \(md(Self.usersText(row))) |"
+                out += "| \(md(row.namespace)) | \(md(row.kind)) | \(md(row.name)) |" + detailCells(row).map { " \(md($0)) |" }.joined()
                     + row.verdicts.map { " \(md(Self.cell($0))) |" }.joined() + "\n"
             }
         }

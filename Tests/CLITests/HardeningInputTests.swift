@@ -331,13 +331,15 @@ final class HardeningInputTests: XCTestCase {
         let paths = [("_pspctl_watch", "--rules", "yaml|yml"), ("_pspctl_watch", "--audit-log", "jsonl|json|log|gz"),
                      ("_pspctl_convert", "--psp-path", "yaml|yml|json"), ("_pspctl_convert", "--rules-path", "yaml|yml"),
                      ("_pspctl_convert", "--admission-config", "yaml|yml|json"),
-                     ("_pspctl_report", "--audit-log", "jsonl|json|log|gz"), ("_pspctl_report", "--admission-config", "yaml|yml|json")]
+                     ("_pspctl_report", "--audit-log", "jsonl|json|log|gz"), ("_pspctl_report", "--admission-config", "yaml|yml|json"),
+                     ("_pspctl_check", "-f", "yaml|yml|json"), ("_pspctl_check", "--admission-config", "yaml|yml|json")]
         for (function, option, extensions) in paths {
             let line = completion(of: option, in: function)
             XCTAssertEqual(line?.contains("-o plusdirs -fX '!*.@(\(extensions))'"), true, "\(option): \(line ?? "none")")
         }
         XCTAssertEqual(completion(of: "--standard", in: "_pspctl_convert")?.contains(#"-W 'baseline'$'\n''restricted'"#), true)
         XCTAssertEqual(completion(of: "--format", in: "_pspctl_report")?.contains(#"-W 'table'$'\n''json'$'\n''markdown'"#), true)
+        XCTAssertEqual(completion(of: "--format", in: "_pspctl_check")?.contains(#"-W 'table'$'\n''json'$'\n''markdown'"#), true)
         let priorities = completion(of: "--min-priority", in: "_pspctl_watch") ?? ""
         for priority in ["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"] {
             XCTAssertTrue(priorities.contains("'\(priority)'"), priorities)

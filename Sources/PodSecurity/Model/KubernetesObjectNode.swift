@@ -80,14 +80,15 @@ extension YAMLNode: KubernetesObjectNode {
 
 /// A YAML scalar typed by YAML 1.1 implicit resolution, as sigs.k8s.io/yaml (go-yaml v2) types
 /// Kubernetes manifests: only plain scalars are typed; quoted ones and explicit `!!str` are strings.
-enum YAMLScalarValue: Equatable {
+/// (Public for ManifestInput, which writes manifests as JSON by the same typing.)
+public enum YAMLScalarValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
     case float(Double)
     case string(String)
 
-    init(resolving scalar: YAMLScalar) {
+    public init(resolving scalar: YAMLScalar) {
         let text = scalar.value
         guard scalar.style == .plain, scalar.tag != "tag:yaml.org,2002:str" else { self = .string(text); return }
         switch text {
