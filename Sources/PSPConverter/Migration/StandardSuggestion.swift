@@ -27,7 +27,8 @@ public struct StandardSuggestion: Sendable, Equatable, Codable {
         public var allowance: String
         /// The strictest level admitting those pods at the evaluated version.
         public var allows: String
-        /// True when the suggested level assumes pods do not use this allowance (see `assumes`).
+        /// True when the suggested level assumes pods do not use this allowance (see `assumes`): it allows
+        /// a laxer level than the suggested one.
         public var assumed: Bool
         /// The level just above `allows` and its checks that reject the pods.
         public var rejectedAt: String

@@ -57,7 +57,8 @@ struct SuggestionBuilder {
             guard allows != .restricted else { continue }
             let next = Self.levels[Self.levels.firstIndex(of: allows)! - 1]
             limits.append(StandardSuggestion.Limit(
-                field: field, allowance: witness.allowance, allows: allows.rawValue, assumed: witness.assumption != nil,
+                field: field, allowance: witness.allowance, allows: allows.rawValue,
+                assumed: witness.assumption != nil && allows.strictness < suggested.strictness,
                 rejectedAt: next.rawValue, rejectedBy: rejections(witness.pod, level: next, at: version)))
         }
         limits.sort { (PolicyLevel(rawValue: $0.allows)?.strictness ?? 0) < (PolicyLevel(rawValue: $1.allows)?.strictness ?? 0) }
