@@ -39,6 +39,12 @@ final class StandardSuggestionTests: XCTestCase {
         "apparmor.security.beta.kubernetes.io/allowedProfileNames": "runtime/default",
     ]
 
+    /// `restrictedSpec` with other volume types.
+    static func restricted(volumes: String) -> String {
+        restrictedSpec.replacingOccurrences(of: "volumes: [configMap, emptyDir, projected, secret, downwardAPI, csi, persistentVolumeClaim, ephemeral]",
+                                            with: "volumes: \(volumes)")
+    }
+
     func limit(_ suggestion: StandardSuggestion, _ field: String) -> StandardSuggestion.Limit? {
         suggestion.limits.first { $0.field == field }
     }
@@ -166,6 +172,68 @@ final class StandardSuggestionTests: XCTestCase {
               containers: [{name: app, securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]
             """
         XCTAssertEqual(try Self.verdict(pod, .baseline).violations.map(\.checkID), ["seLinuxOptions"])
+    }
+
+    func testFieldsTheStandardsCannotExpressAndTheirDefaults() throws {
+        let suggestion = try Self.suggestion(Self.restricted(volumes: "[configMap, hostPath, flexVolume, csi, cephFS]") + """
+
+            allowedHostPaths: [{pathPrefix: /var/log, readOnly: true}]
+            allowedFlexVolumes: [{driver: example/lvm}]
+            allowedCSIDrivers: [{name: csi.example.com}]
+            hostPorts: [{min: 0, max: 0}, {min: 8000, max: 8080}]
+            readOnlyRootFilesystem: true
+            forbiddenSysctls: [kernel.shm_rmid_forced]
+            defaultAddCapabilities: [NET_BIND_SERVICE]
+            runtimeClass: {allowedRuntimeClassNames: [gvisor], defaultRuntimeClassName: gvisor}
+            runAsGroup: {rule: MustRunAs, ranges: [{min: 100, max: 200}]}
+            """, annotations: Self.restrictedAnnotations)
+        XCTAssertEqual(suggestion.suggested.level, "privileged")
+        // hostPath and the 8000-8080 ports make it privileged; 0-0 admits no port and is not named.
+        XCTAssertEqual(limit(suggestion, "hostPorts")?.allowance, "host ports 8000-8080")
+        XCTAssertEqual(limit(suggestion, "hostPorts")?.rejectedBy.first?.detail, #"container "app" uses hostPort 8000"#)
+        XCTAssertEqual(limit(suggestion, "volumes")?.rejectedBy.map(\.check), ["hostPathVolumes"])
+        XCTAssertEqual(Set(suggestion.notCovered.map(\.field)), [
+            "hostPorts", "seLinux", "runAsGroup", "readOnlyRootFilesystem", "allowedHostPaths", "allowedFlexVolumes",
+            "allowedCSIDrivers", "forbiddenSysctls", "runtimeClass", "seccomp allowedProfileNames", "apparmor allowedProfileNames",
+        ])
+        XCTAssertEqual(Set(suggestion.lostDefaults.map(\.field)), [
+            "defaultAddCapabilities", "requiredDropCapabilities", "seLinux", "runAsUser", "runAsGroup", "readOnlyRootFilesystem",
+            "allowPrivilegeEscalation", "runtimeClass", "seccomp defaultProfileName",
+        ])
+        XCTAssertEqual(suggestion.mutationDependencies, [])
+
+        // Without hostPath and host ports: cephFS and flexVolume keep it at baseline, judged by restrictedVolumes.
+        let volumesOnly = try Self.suggestion(Self.restricted(volumes: "[configMap, flexVolume, cephFS]"),
+                                              annotations: Self.restrictedAnnotations)
+        XCTAssertEqual(volumesOnly.suggested.level, "baseline")
+        XCTAssertEqual(limit(volumesOnly, "volumes")?.rejectedBy.first?.detail,
+                       #"volumes "flexVolume", "cephFS" use restricted volume types "cephfs", "flexVolume""#)
+    }
+
+    func testUnmaskedProcMountAndAddedCapabilities() throws {
+        let unmasked = try Self.suggestion(Self.restrictedSpec + "\nallowedProcMountTypes: [Default, Unmasked]",
+                                           annotations: Self.restrictedAnnotations)
+        XCTAssertEqual(unmasked.suggested.level, "privileged")
+        XCTAssertEqual(limit(unmasked, "allowedProcMountTypes")?.rejectedBy.map(\.check), ["procMount"])
+
+        let netBindService = try Self.suggestion(Self.restrictedSpec + "\ndefaultAddCapabilities: [NET_BIND_SERVICE]",
+                                                 annotations: Self.restrictedAnnotations)
+        XCTAssertEqual(netBindService.suggested.level, "restricted")
+        let netRaw = try Self.suggestion(Self.restrictedSpec + "\nallowedCapabilities: [NET_RAW]", annotations: Self.restrictedAnnotations)
+        XCTAssertEqual(netRaw.suggested.level, "privileged")
+        XCTAssertEqual(limit(netRaw, "allowedCapabilities")?.rejectedBy.map(\.check), ["capabilities_baseline"])
+        // Before v1.22 restricted judges added capabilities with the baseline list.
+        let chown = try Self.suggestion(Self.restrictedSpec + "\nallowedCapabilities: [CHOWN]", annotations: Self.restrictedAnnotations,
+                                        version: "v1.21")
+        XCTAssertEqual(chown.suggested.level, "restricted")
+    }
+
+    func testSeccompDefaultWithoutAllowListIsNoted() throws {
+        let suggestion = try Self.suggestion(Self.restrictedSpec, annotations: [
+            "seccomp.security.alpha.kubernetes.io/defaultProfileName": "runtime/default",
+            "apparmor.security.beta.kubernetes.io/allowedProfileNames": "runtime/default",
+        ])
+        XCTAssertTrue(suggestion.notes.contains { $0.field == "seccomp allowedProfileNames" && $0.text.contains("admits no pod") })
     }
 
     // MARK: Versions
