@@ -40,7 +40,9 @@ struct ConvertCommand: ParsableCommand {
         Migration advice (--suggest-standard, with --psp-path): instead of rules, prints for each PSP of the \
         file (several documents, or a List from `kubectl get psp -o yaml`) the most restrictive Pod Security \
         Standards level that admits every pod the PSP admits, at --standard-version (default latest), judged \
-        by Pod Security Admission's own checks; each PSP field that allows more than a stricter level, with \
+        by Pod Security Admission's own checks (when that assumes pods use no SELinux or AppArmor options a \
+        PSP with seLinux RunAsAny or without an AppArmor allow-list admits, it says so and names the strict \
+        level too); each PSP field that allows more than a stricter level, with \
         the checks that would reject its pods; the PSP defaults the level needs; the pods the PSP admits \
         that the level still rejects; and what the PSP enforces that no level can (group ids, host path \
         prefixes, read-only root file systems …). --format text (default) or json. It is computed in this \
