@@ -250,6 +250,16 @@ final class StandardSuggestionTests: XCTestCase {
         XCTAssertEqual(try Self.suggestion(Self.restrictedSpec, annotations: annotations, version: "v1.19").suggested.level, "baseline")
     }
 
+    func testPrivilegeEscalationCapsAtBaselineFromV1_8() throws {
+        // allowPrivilegeEscalation unset in the PSP is true (API defaulting).
+        let spec = Self.restrictedSpec.replacingOccurrences(of: "allowPrivilegeEscalation: false\n", with: "")
+        XCTAssertEqual(try Self.suggestion(spec, annotations: Self.restrictedAnnotations, version: "v1.7").suggested.level, "restricted")
+        let v18 = try Self.suggestion(spec, annotations: Self.restrictedAnnotations, version: "v1.8")
+        XCTAssertEqual(v18.suggested.level, "baseline")
+        XCTAssertEqual(limit(v18, "allowPrivilegeEscalation")?.rejectedBy.map(\.check), ["allowPrivilegeEscalation"])
+        XCTAssertEqual(v18.stricterAtOlderVersion, .init(level: "restricted", version: "v1.7"))
+    }
+
     func testDroppingLessThanAllCapsAtBaselineFromV1_22() throws {
         let spec = Self.restrictedSpec.replacingOccurrences(of: "requiredDropCapabilities: [ALL]", with: "requiredDropCapabilities: [NET_RAW]")
         XCTAssertEqual(try Self.suggestion(spec, annotations: Self.restrictedAnnotations, version: "v1.21").suggested.level, "restricted")
