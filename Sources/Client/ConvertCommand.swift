@@ -165,7 +165,7 @@ struct ConvertCommand: ParsableCommand {
         do {
             let text = try RulesInput.read(pspPath)
             let suggestions: StandardSuggestions
-            do { suggestions = try PSPMigration.suggest(yaml: text, version: standardVersion ?? "latest") } catch {
+            do { suggestions = try PSPMigration.suggest(yaml: text, version: standardVersion ?? "latest", path: pspPath) } catch {
                 throw ConvertFailure(error.field == nil ? "\(pspPath): \(error.description)" : error.description)
             }
             for warning in suggestions.warnings {

@@ -114,6 +114,7 @@ final class SuggestStandardTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("    assuming pods set no SELinux user or role") }, result.stdout)
         XCTAssertTrue(lines.contains("  strictly:  privileged (the only level that admits every pod the PSP admits)"), result.stdout)
         XCTAssertTrue(lines.contains("  namespace labels: pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/enforce-version=v1.37"))
+        XCTAssertEqual(lines.filter { $0.hasPrefix("  on real traffic: ") }.count, 1)
         // The one field keeping it from baseline, with the check that would reject its pods.
         XCTAssertTrue(lines.contains("    seLinux: any SELinux options (rule RunAsAny), e.g. type spc_t: allows privileged (assumed away)"), result.stdout)
         XCTAssertTrue(lines.contains { $0.hasPrefix("      baseline rejects: seLinuxOptions: seLinuxOptions (") && $0.contains(#""spc_t""#) }, result.stdout)
@@ -197,10 +198,25 @@ final class SuggestStandardTests: XCTestCase {
         XCTAssertEqual(policies.map { $0["name"] as? String }, ["restricted", "privileged", "baseline-like"])
         XCTAssertEqual(policies.map { $0["location"] as? String }, ["document 1", "document 2", "document 3"])
         XCTAssertEqual(policies.map { level($0, "suggested") }, ["restricted", "privileged", "baseline"])
+        // The report line it proposes is one `pspctl report` runs: the PSPs of the file and the suggested level.
+        let command = try XCTUnwrap(policies[2]["reportCommand"] as? String)
+        let path = try XCTUnwrap(command.split(separator: " ").first { $0.hasPrefix("psp:") }).dropFirst(4)
+        XCTAssertEqual(command, "pspctl report --audit-log LOG --policy psp:\(path) --policy pss:baseline:v1.37")
+        let log = Pspctl.packageRoot.appendingPathComponent("examples/audit.jsonl").path
+        let report = try Pspctl.run(command.replacingOccurrences(of: "LOG", with: log).split(separator: " ").dropFirst().map(String.init)
+                                    + ["--format", "json"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let reported = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((reported["policies"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String },
+                       ["psp:restricted", "psp:privileged", "psp:baseline-like", "pss:baseline:v1.37"])
 
         let text = try Pspctl.run(["convert", "--psp-path", "-", "--suggest-standard"], stdin: Self.restricted + "---\n" + Self.privileged)
         XCTAssertEqual(text.stdoutLines.filter { $0.hasPrefix("PodSecurityPolicy ") },
                        ["PodSecurityPolicy restricted (document 1)", "PodSecurityPolicy privileged (document 2)"])
+        XCTAssertEqual(text.stdoutLines.filter { $0.hasPrefix("  on real traffic: ") }, [
+            "  on real traffic: pspctl report --audit-log LOG --policy psp:FILE --policy pss:restricted:v1.37",
+            "  on real traffic: pspctl report --audit-log LOG --policy psp:FILE --policy pss:privileged:v1.37",
+        ])
     }
 
     // MARK: Usage

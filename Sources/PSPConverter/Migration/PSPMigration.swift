@@ -8,8 +8,10 @@ public enum PSPMigration {
     /// `PodSecurityPolicyList` (`kubectl get psp -o yaml`), judged at `version` (`latest` = the newest
     /// version PodSecurity knows). A document holding only comments is skipped; errors name the document
     /// or item and the field.
-    /// `version` is `latest` or `v1.N` (`--standard-version`).
-    public static func suggest(yaml text: String, version versionText: String = "latest") throws(PSPConversionError) -> StandardSuggestions {
+    /// `version` is `latest` or `v1.N` (`--standard-version`); `path` is the file the text came from, for the
+    /// `pspctl report` command line each suggestion proposes (nil or `-`: `FILE`).
+    public static func suggest(yaml text: String, version versionText: String = "latest",
+                               path: String? = nil) throws(PSPConversionError) -> StandardSuggestions {
         let version: PolicyVersion
         do { version = try PolicyVersion(parsing: versionText) } catch {
             // Worded as `convert --standard` words it; the "field" is the option, so no file name precedes it.
@@ -45,13 +47,13 @@ public enum PSPMigration {
         }
         let builder = SuggestionBuilder()
         return StandardSuggestions(
-            policies: policies.map { builder.build($0.0, location: $0.1, target: version) },
+            policies: policies.map { builder.build($0.0, location: $0.1, target: version, path: path.flatMap { $0 == "-" ? nil : $0 }) },
             warnings: warnings,
             notes: [
                 "Pod Security Admission applies one level per namespace (label pod-security.kubernetes.io/enforce), "
                     + "never per user or service account as PSP did, and never changes pods.",
-                "Check the suggestion on real traffic before enforcing it: pspctl report --audit-log LOG --policy psp:FILE "
-                    + "--policy pss:LEVEL:VERSION shows which workloads each would reject.",
+                "Check a suggestion on real traffic before enforcing it: its `pspctl report` line shows, from an audit "
+                    + "log, which workloads the PSP and the suggested level would each reject.",
             ])
     }
 

@@ -80,6 +80,9 @@ public struct StandardSuggestion: Sendable, Equatable, Codable {
     public var notCovered: [FieldNote]
     public var gaps: [Gap]
     public var notes: [FieldNote]
+    /// The `pspctl report` command line that shows, from an audit log, which workloads this PSP and the
+    /// suggested level would each reject (`LOG` to be filled in).
+    public var reportCommand: String
 
     /// As synthesized, except that no older stricter level is an explicit `null`, as in `pspctl report`.
     public func encode(to encoder: any Encoder) throws {
@@ -98,6 +101,7 @@ public struct StandardSuggestion: Sendable, Equatable, Codable {
         try container.encode(notCovered, forKey: .notCovered)
         try container.encode(gaps, forKey: .gaps)
         try container.encode(notes, forKey: .notes)
+        try container.encode(reportCommand, forKey: .reportCommand)
     }
 }
 

@@ -32,7 +32,7 @@ struct SuggestionBuilder {
         }
     }
 
-    func build(_ psp: PodSecurityPolicy, location: String, target: PolicyVersion) -> StandardSuggestion {
+    func build(_ psp: PodSecurityPolicy, location: String, target: PolicyVersion, path: String?) -> StandardSuggestion {
         let version = registry.effectiveVersion(target)
         let advice = Self.mappings.map { ($0.field, $0.advise(psp)) }
         let witnesses = advice.flatMap { field, advice in advice.witnesses.map { (field, $0) } }
@@ -99,6 +99,14 @@ struct SuggestionBuilder {
             suggested: .init(level: suggested.rawValue, version: version.description), assumes: assumes,
             strict: .init(level: strict.rawValue, version: version.description), stricterAtOlderVersion: older,
             limits: limits, mutationDependencies: dependencies, lostDefaults: lostDefaults, notCovered: notCovered,
-            gaps: gaps, notes: notes)
+            gaps: gaps, notes: notes,
+            reportCommand: "pspctl report --audit-log LOG --policy psp:\(shellWord(path ?? "FILE")) "
+                + "--policy pss:\(suggested.rawValue):\(version)")
     }
+}
+
+/// `word` as one shell word: as it is when it holds only safe characters, else single-quoted.
+func shellWord(_ word: String) -> String {
+    let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@+,".contains($0)) }
+    return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

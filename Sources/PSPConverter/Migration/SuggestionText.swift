@@ -70,6 +70,7 @@ extension StandardSuggestion {
             lines.append("  notes:")
             lines += notes.map { "    \($0.field): \($0.text)" }
         }
+        lines.append("  on real traffic: \(reportCommand)")
         return lines
     }
 }
