@@ -63,7 +63,9 @@ let package = Package(
             "YAMLKit", "AuditJSON", "ConditionLanguage", "EventTime", "SyscallFields", "K8sAuditFields", "PodSecurity",
         ], swiftSettings: hotPath),
         .target(name: "FalcoRulesText"),
-        .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "YAMLKit"]),
+        // PSP → Falco rules; and (Migration/) PSP → the strictest Pod Security Standard admitting its pods,
+        // judged by PodSecurity's own checks (`convert --suggest-standard`).
+        .target(name: "PSPConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
         .target(name: "PSSConverter", dependencies: ["FalcoRulesText", "PodSecurity", "YAMLKit"]),
         // Pods judged as Kubernetes' PSP admission judged them (what `report`/`check` use for psp: policies;
         // `convert` keeps falcoctl's rules): the PSP as PSPConverter reads it, the pod as PodSecurity reads it.
@@ -129,7 +131,7 @@ let package = Package(
         .testTarget(name: "SyscallFieldsTests", dependencies: ["SyscallFields"]),
         .testTarget(name: "K8sAuditFieldsTests", dependencies: ["K8sAuditFields", "AuditJSON", "ConditionLanguage"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "PSPConverter", "PSSConverter", "TestSupport"]),
-        .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "RulesEngine", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PSPConverterTests", dependencies: ["PSPConverter", "PodSecurity", "RulesEngine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PSPAdmissionTests", dependencies: ["PSPAdmission", "PodSecurity", "YAMLKit"]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PSSConverter", "RulesEngine", "TestSupport"]),
         // PolicyReport and YAMLKit: the report formats' unit tests (progress line) and reading their YAML back.

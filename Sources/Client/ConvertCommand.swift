@@ -3,6 +3,7 @@ import AuditPipeline
 import ConversionService
 import Foundation
 import K8sAuditFields
+import PSPConverter
 
 /// `pspctl convert`: a PodSecurityPolicy, or a Pod Security Standards level, → a Falco rules file.
 struct ConvertCommand: ParsableCommand {
@@ -36,8 +37,21 @@ struct ConvertCommand: ParsableCommand {
         which rule goes to stderr unless --quiet. Exit status 0 on success, 2 on any error \
         (`pspctl convert: <message>` on stderr).
 
+        Migration advice (--suggest-standard, with --psp-path): instead of rules, prints for each PSP of the \
+        file (several documents, or a List from `kubectl get psp -o yaml`) the most restrictive Pod Security \
+        Standards level that admits every pod the PSP admits, at --standard-version (default latest), judged \
+        by Pod Security Admission's own checks (when that assumes pods use no SELinux or AppArmor options a \
+        PSP with seLinux RunAsAny or without an AppArmor allow-list admits, it says so and names the strict \
+        level too); each PSP field that allows more than a stricter level, with \
+        the checks that would reject its pods; the PSP defaults the level needs; the pods the PSP admits \
+        that the level still rejects; and what the PSP enforces that no level can (group ids, host path \
+        prefixes, read-only root file systems …). --format text (default) or json. It is computed in this \
+        process: --converter is refused.
+
         Examples:
           pspctl convert --psp-path examples/psp-no-privileged.yaml --rules-path psp_rules.yaml
+          pspctl convert --psp-path psps.yaml --suggest-standard
+          kubectl get psp -o yaml | pspctl convert --psp-path - --suggest-standard --standard-version v1.30 --format json
           pspctl convert --standard restricted --standard-version v1.30 --exempt-namespace kube-system --rules-path -
           pspctl convert --admission-config admission.yaml --rules-path pss_rules.yaml
           pspctl convert --psp-path psp.yaml --rules-path psp_rules.yaml --converter 127.0.0.1:50051
@@ -56,9 +70,10 @@ struct ConvertCommand: ParsableCommand {
     var pspPath: String?
 
     @Option(name: [.customLong("rules-path"), .customShort("R")],
-            help: ArgumentHelp("Where to write the rules file, or - for standard output.", valueName: "path"),
+            help: ArgumentHelp("Where to write the rules file, or - for standard output (default: \(defaultRulesPath)).", valueName: "path"),
             completion: .file(extensions: ["yaml", "yml"]))
-    var rulesPath = "./psp_falco_rules.yaml"
+    var rulesPath: String?
+    static let defaultRulesPath = "./psp_falco_rules.yaml"
 
     @Flag(name: .shortAndLong, help: "Do not print the summary on stderr.")
     var quiet = false
@@ -68,7 +83,7 @@ struct ConvertCommand: ParsableCommand {
     var standard: String?
 
     @Option(name: .customLong("standard-version"),
-            help: ArgumentHelp("The Pod Security Standards version: v1.N or latest (default: the admission configuration's enforce-version, else latest).", valueName: "version"))
+            help: ArgumentHelp("The Pod Security Standards version: v1.N or latest (default: the admission configuration's enforce-version, else latest); with --suggest-standard, the version to advise for.", valueName: "version"))
     var standardVersion: String?
 
     @Option(name: .customLong("exempt-user"), help: ArgumentHelp("A user whose requests are exempt (repeatable).", valueName: "user"))
@@ -85,6 +100,14 @@ struct ConvertCommand: ParsableCommand {
             completion: .file(extensions: ["yaml", "yml", "json"]))
     var admissionConfig: String?
 
+    @Flag(name: .customLong("suggest-standard"),
+          help: "With --psp-path: print the strictest Pod Security Standard that admits every pod of each PSP, and why, instead of rules.")
+    var suggestStandard = false
+
+    @Option(help: ArgumentHelp("With --suggest-standard: text (default) or json.", valueName: "format"),
+            completion: .list(["text", "json"]))
+    var format: SuggestionFormat?
+
     @Option(help: ArgumentHelp("Convert on a ConverterService at HOST:PORT instead of in this process (same output).",
                                valueName: "host:port"))
     var converter: String?
@@ -97,6 +120,8 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        if suggestStandard || format != nil { return try suggest() }
+        let rulesPath = self.rulesPath ?? Self.defaultRulesPath
         let target = try converter.map { try RemoteTarget.make($0, tls: tls, command: "convert") }
         do {
             let request = try policyOptions.request(reading: RulesInput.read)
@@ -118,12 +143,51 @@ struct ConvertCommand: ParsableCommand {
         }
     }
 
+    /// `--suggest-standard`: the advice for every PSP of the file, on stdout.
+    private func suggest() throws {
+        let misplaced: [(String, Bool)] = [
+            ("--standard", standard != nil), ("--exempt-user", !exemptUsers.isEmpty), ("--exempt-namespace", !exemptNamespaces.isEmpty),
+            ("--exempt-runtime-class", !exemptRuntimeClasses.isEmpty), ("--admission-config", admissionConfig != nil),
+        ]
+        guard suggestStandard else { throw fail("convert", "--format applies to --suggest-standard only", status: 2) }
+        guard converter == nil else {
+            throw fail("convert", "--suggest-standard is computed by pspctl itself, not by a ConverterService: drop --converter", status: 2)
+        }
+        guard rulesPath == nil else {
+            throw fail("convert", "--suggest-standard prints advice instead of writing rules: drop --rules-path", status: 2)
+        }
+        if let option = misplaced.first(where: \.1)?.0 {
+            throw fail("convert", "\(option) cannot be combined with --suggest-standard (which judges a PSP)", status: 2)
+        }
+        guard let pspPath else {
+            throw fail("convert", "--suggest-standard needs --psp-path (the PodSecurityPolicies to advise on)", status: 2)
+        }
+        do {
+            let text = try RulesInput.read(pspPath)
+            let suggestions: StandardSuggestions
+            do { suggestions = try PSPMigration.suggest(yaml: text, version: standardVersion ?? "latest", path: pspPath) } catch {
+                throw ConvertFailure(error.field == nil ? "\(pspPath): \(error.description)" : error.description)
+            }
+            for warning in suggestions.warnings {
+                FileHandle.standardError.write(Data("pspctl convert: warning: \(TextEscaping.escaped(warning))\n".utf8))
+            }
+            FileHandle.standardOutput.write(Data((format == .json ? suggestions.json : suggestions.text).utf8))
+        } catch let failure as ConvertFailure {
+            throw fail("convert", failure.message, status: 2)
+        }
+    }
+
     /// The policy options as ConversionService takes them (it decides the mode and its usage errors).
     private var policyOptions: ConvertOptions {
         ConvertOptions(pspPath: pspPath, standard: standard, standardVersion: standardVersion, exemptUsers: exemptUsers,
                        exemptNamespaces: exemptNamespaces, exemptRuntimeClasses: exemptRuntimeClasses,
                        admissionConfig: admissionConfig)
     }
+}
+
+/// `--format` of `--suggest-standard`.
+enum SuggestionFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }
 
 /// What `pspctl convert` prints and writes, from either transport.

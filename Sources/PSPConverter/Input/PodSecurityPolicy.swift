@@ -115,7 +115,13 @@ extension PodSecurityPolicy {
                 ? "the input is empty: expected one PodSecurityPolicy"
                 : "the input holds \(documents.count) YAML documents: expected exactly one PodSecurityPolicy")
         }
-        let top = ManifestValue(node: documents[0], path: .root)
+        try self.init(node: documents[0], path: .root)
+    }
+
+    /// Reads one PodSecurityPolicy object already parsed (a document of a stream, an item of a `List`);
+    /// error paths start at `path`.
+    init(node: YAMLNode, path: FieldPath) throws(PSPConversionError) {
+        let top = ManifestValue(node: node, path: path)
         guard case .mapping = top.node else {
             throw PSPConversionError(field: nil, message: "expected a PodSecurityPolicy object, found \(top.node.sequenceItems != nil ? "a list" : "a scalar")")
         }
