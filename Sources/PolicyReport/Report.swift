@@ -93,44 +93,48 @@ public struct Report: Sendable, Codable {
 
     init(policies: [ReportPolicy], rows: [WorkloadRow], counts: LogCounts, budget: Int) {
         log = counts
-        let workloads = rows.map { row in
-            WorkloadReport(
+        // One pass over the rows makes the workloads and each policy's tallies (no copy of a row per policy:
+        // a report can have tens of thousands of rows).
+        var tallies = Array(repeating: PolicyTally(), count: policies.count)
+        var workloads: [WorkloadReport] = []
+        workloads.reserveCapacity(rows.count)
+        for row in rows {
+            var verdicts: [Verdict] = []
+            verdicts.reserveCapacity(policies.count)
+            for (index, policy) in policies.enumerated() {
+                let verdict = row.verdicts[index]
+                var checks: [String] = []
+                for failure in verdict.failures where !checks.contains(failure.check) { checks.append(failure.check) }
+                let result = verdict.failedRequests > verdict.failedTemplateRequests ? "fail"
+                    : verdict.failedRequests > 0 ? "warn" : verdict.judgedRequests > 0 ? "pass" : "unjudged"
+                tallies[index].add(result: result, namespace: row.key.namespace, failedRequests: verdict.failedRequests,
+                                   failingChecks: checks.count, disagrees: (verdict.cluster?.disagreements ?? 0) > 0)
+                verdicts.append(Verdict(policy: policy.id, result: result,
+                                        judgedRequests: verdict.judgedRequests, failedRequests: verdict.failedRequests,
+                                        failedTemplateRequests: verdict.failedTemplateRequests,
+                                        exemptRequests: verdict.exemptRequests, failures: verdict.failures,
+                                        moreFailures: verdict.moreFailures, failingChecks: checks, cluster: verdict.cluster))
+            }
+            workloads.append(WorkloadReport(
                 namespace: row.key.namespace, kind: row.key.kind, name: row.key.name, requests: row.requests,
                 unjudgedRequests: row.unjudgedRequests,
                 firstSeen: row.firstSeen.map(TimestampText.utc) ?? "", lastSeen: row.lastSeen.map(TimestampText.utc) ?? "",
                 users: row.users, moreUsers: row.moreUsers, clusterExemptRequests: row.clusterExemptRequests,
-                verdicts: zip(policies, row.verdicts).map { policy, verdict in
-                    var checks: [String] = []
-                    for failure in verdict.failures where !checks.contains(failure.check) { checks.append(failure.check) }
-                    let result = verdict.failedRequests > verdict.failedTemplateRequests ? "fail"
-                        : verdict.failedRequests > 0 ? "warn" : verdict.judgedRequests > 0 ? "pass" : "unjudged"
-                    return Verdict(policy: policy.id, result: result,
-                                   judgedRequests: verdict.judgedRequests, failedRequests: verdict.failedRequests,
-                                   failedTemplateRequests: verdict.failedTemplateRequests,
-                                   exemptRequests: verdict.exemptRequests, failures: verdict.failures,
-                                   moreFailures: verdict.moreFailures, failingChecks: checks, cluster: verdict.cluster)
-                })
+                verdicts: verdicts))
         }
         self.workloads = workloads
-        var summaries: [PolicySummary] = []
-        for (index, policy) in policies.enumerated() {
-            let verdicts = workloads.map { ($0, $0.verdicts[index]) }
-            let judged = verdicts.filter { $0.1.result != "unjudged" }
-            let broken = verdicts.filter { $0.1.result == "fail" }
-            let warned = verdicts.filter { $0.1.result == "warn" }
-            let brokenNamespaces = Set(broken.map { $0.0.namespace }).sorted()
-            summaries.append(PolicySummary(
-                id: policy.id, kind: policy.kind, judgedWorkloads: judged.count,
-                judgedNamespaces: Set(judged.map { $0.0.namespace }).count, breaksWorkloads: broken.count,
-                breaksNamespaces: brokenNamespaces.count, brokenNamespaces: brokenNamespaces,
-                warnsWorkloads: warned.count, warnNamespaces: Set(warned.map { $0.0.namespace }).sorted(),
-                failedRequests: verdicts.reduce(0) { $0 + $1.1.failedRequests },
-                clusterDisagreements: verdicts.filter { ($0.1.cluster?.disagreements ?? 0) > 0 }.count))
+        let summaries = zip(policies, tallies).map { policy, tally in
+            let brokenNamespaces = tally.brokenNamespaces.sorted()
+            return PolicySummary(
+                id: policy.id, kind: policy.kind, judgedWorkloads: tally.judged, judgedNamespaces: tally.judgedNamespaces.count,
+                breaksWorkloads: tally.broken, breaksNamespaces: brokenNamespaces.count, brokenNamespaces: brokenNamespaces,
+                warnsWorkloads: tally.warned, warnNamespaces: tally.warnNamespaces.sorted(),
+                failedRequests: tally.failedRequests, clusterDisagreements: tally.disagreements)
         }
         self.policies = summaries
         // Restrictiveness on this log: workloads broken, then failing (workload, check) pairs, then level and
         // version for two pss: policies, then the order given.
-        let pairs = policies.indices.map { index in workloads.reduce(0) { $0 + $1.verdicts[index].failingChecks.count } }
+        let pairs = tallies.map(\.failingPairs)
         let affected = summaries.map { $0.breaksWorkloads + $0.warnsWorkloads }
         let order = policies.indices.sorted { a, b in
             if affected[a] != affected[b] { return affected[a] < affected[b] }
@@ -149,4 +153,27 @@ public struct Report: Sendable, Codable {
 
     /// Whether some policy would reject some workload (its pods, or its controller's template).
     public var anyWorkloadBreaks: Bool { policies.contains { $0.breaksWorkloads + $0.warnsWorkloads > 0 } }
+}
+
+/// One policy's counts over the rows, as `Report.init` goes through them.
+private struct PolicyTally {
+    var judged = 0, broken = 0, warned = 0, failedRequests = 0, failingPairs = 0, disagreements = 0
+    var judgedNamespaces = Set<String>(), brokenNamespaces = Set<String>(), warnNamespaces = Set<String>()
+
+    mutating func add(result: String, namespace: String, failedRequests: Int, failingChecks: Int, disagrees: Bool) {
+        if result != "unjudged" {
+            judged += 1
+            judgedNamespaces.insert(namespace)
+        }
+        if result == "fail" {
+            broken += 1
+            brokenNamespaces.insert(namespace)
+        } else if result == "warn" {
+            warned += 1
+            warnNamespaces.insert(namespace)
+        }
+        self.failedRequests += failedRequests
+        failingPairs += failingChecks
+        if disagrees { disagreements += 1 }
+    }
 }

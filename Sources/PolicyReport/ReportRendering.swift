@@ -145,14 +145,7 @@ extension Report {
                 + row.verdicts.map { esc(Self.cell($0)) }
         }
         out += workloads.isEmpty ? noWorkloads + "\n" : Self.aligned([header] + rows, paint: paint)
-        let failing = failureLines()
-        if !failing.isEmpty {
-            out += "\nFailures:\n"
-            for (policy, workload, failures) in failing {
-                out += "\(esc(policy))  \(esc(workload))\n"
-                for failure in failures { out += "  \(esc(failure))\n" }
-            }
-        }
+        appendFailures(to: &out)
         let disagreements = clusterDisagreementLines()
         if !disagreements.isEmpty {
             out += "\nWhere the cluster's Pod Security Admission decided otherwise:\n"
@@ -166,9 +159,10 @@ extension Report {
     func clusterDisagreementLines() -> [String] {
         var lines: [String] = []
         for (index, policy) in policies.enumerated() {
-            for row in workloads {
-                guard let cluster = row.verdicts[index].cluster, cluster.disagreements > 0,
+            for w in workloads.indices {
+                guard let cluster = workloads[w].verdicts[index].cluster, cluster.disagreements > 0,
                       let first = cluster.firstDisagreement else { continue }
+                let row = workloads[w]
                 lines.append("\(policy.id)  \(row.namespace)/\(row.kind)/\(row.name): \(cluster.disagreements) of "
                     + "\(cluster.comparedRequests) request\(cluster.comparedRequests == 1 ? "" : "s"); first at \(Self.shortTime(first.time)): "
                     + "the cluster \(first.cluster == "violates" ? "found a violation" : "admitted it"), pspctl says \(first.pspctl)"
@@ -178,16 +172,53 @@ extension Report {
         return lines
     }
 
+    /// The table's "Failures:" section, written in place (the lines of `failureLines`, escaped piece by
+    /// piece: a large report has a million of them).
+    private func appendFailures(to out: inout String) {
+        func esc(_ text: String) -> String { TextEscaping.escaped(text) }
+        var started = false
+        for (index, policy) in policies.enumerated() {
+            let id = esc(policy.id)
+            for w in workloads.indices {
+                let result = workloads[w].verdicts[index].result
+                guard result == "fail" || result == "warn" else { continue }
+                if !started { out += "\nFailures:\n"; started = true }
+                out += id; out += "  "
+                out += esc(workloads[w].namespace); out += "/"; out += esc(workloads[w].kind); out += "/"; out += esc(workloads[w].name)
+                if result == "warn" { out += Self.warnOnlyNote }
+                out += "\n"
+                for failure in workloads[w].verdicts[index].failures {
+                    out += "  "
+                    if policy.kind == .pss {
+                        out += esc(failure.check); out += ": "
+                        out += esc(failure.reason.isEmpty ? "unknown forbidden reason" : failure.reason)
+                        if !failure.detail.isEmpty { out += " ("; out += esc(failure.detail); out += ")" }
+                    } else {
+                        out += esc(failure.reason)
+                        if !failure.detail.isEmpty { out += ": "; out += esc(failure.detail) }
+                    }
+                    out += "\n"
+                }
+                let more = workloads[w].verdicts[index].moreFailures
+                if more > 0 { out += "  … \(more) more\n" }
+            }
+        }
+    }
+
+    static let warnOnlyNote = " (would warn: only the controller's pod template was seen)"
+
     /// Per failing (policy, workload): its failure lines.
     func failureLines() -> [(policy: String, workload: String, failures: [String])] {
         var result: [(policy: String, workload: String, failures: [String])] = []
         for (index, policy) in policies.enumerated() {
-            for row in workloads where row.verdicts[index].result == "fail" || row.verdicts[index].result == "warn" {
-                let verdict = row.verdicts[index]
+            // By index: a row is not copied for each policy.
+            for w in workloads.indices where workloads[w].verdicts[index].result == "fail" || workloads[w].verdicts[index].result == "warn" {
+                let verdict = workloads[w].verdicts[index]
                 var lines = verdict.failures.map { Self.failureText($0, kind: policy.kind) }
                 if verdict.moreFailures > 0 { lines.append("… \(verdict.moreFailures) more") }
-                let warnOnly = verdict.result == "warn" ? " (would warn: only the controller's pod template was seen)" : ""
-                result.append((policy: policy.id, workload: "\(row.namespace)/\(row.kind)/\(row.name)\(warnOnly)", failures: lines))
+                let warnOnly = verdict.result == "warn" ? Self.warnOnlyNote : ""
+                result.append((policy: policy.id, workload: "\(workloads[w].namespace)/\(workloads[w].kind)/\(workloads[w].name)\(warnOnly)",
+                               failures: lines))
             }
         }
         return result
@@ -196,16 +227,18 @@ extension Report {
     /// Columns padded to their widest cell (two spaces apart); the last column is not padded.
     static func aligned(_ rows: [[String]], paint: (String) -> String) -> String {
         guard let columns = rows.map(\.count).max() else { return "" }
+        // Each cell's width is counted once (Characters: what a terminal shows), then padded from one run of spaces.
+        let cellWidths = rows.map { $0.map(\.count) }
         var widths = Array(repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        for row in cellWidths { for (i, width) in row.enumerated() { widths[i] = max(widths[i], width) } }
+        let spaces = String(repeating: " ", count: (widths.max() ?? 0) + 2)
         var out = ""
         for (r, row) in rows.enumerated() {
-            var line = ""
             for (i, cell) in row.enumerated() {
-                let shown = r == 0 ? cell : paint(cell)
-                line += i == row.count - 1 ? shown : shown + String(repeating: " ", count: widths[i] - cell.count + 2)
+                out += r == 0 ? cell : paint(cell)
+                if i < row.count - 1 { out += spaces.prefix(widths[i] - cellWidths[r][i] + 2) }
             }
-            out += line + "\n"
+            out += "\n"
         }
         return out
     }
