@@ -90,12 +90,22 @@ struct CheckCommand: ParsableCommand {
         }
         var check = ManifestCheck(builder: try policyOptions.builder(command: "check"), defaultNamespace: namespace)
         let reader = ManifestReader(maxInputBytes: maxInputBytes)
+        // On a terminal: documents read, and bytes of the files read against their total (none with stdin).
+        let files = Array(inputs.joined())
+        let sizes = files.map { $0 == "-" ? nil : ReportCommand.regularFileSize($0) }
+        let progress = TerminalProgress.make(
+            ReadProgress(label: "pspctl check", unit: "documents",
+                         totalBytes: sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }),
+            quiet: quiet)
+        var doneBytes = 0
         func take(_ item: ManifestItem) {
+            progress?.advance(bytes: doneBytes)
             if let error = check.add(item) {
+                progress?.clear()
                 printError("pspctl check: \(TextEscaping.escaped(error.description))\n")
             }
         }
-        for file in inputs.joined() {
+        for (file, size) in zip(files, sizes) {
             check.countInput()
             if file == "-" {
                 switch Self.readStandardInput(limit: maxInputBytes) {
@@ -105,7 +115,10 @@ struct CheckCommand: ParsableCommand {
             } else {
                 reader.read(file: file, body: take)
             }
+            doneBytes += size ?? 0
+            progress?.advance(items: 0, bytes: doneBytes)
         }
+        progress?.clear()
         let report = check.report(budget: policyOptions.budget)
         if !quiet && report.workloads.isEmpty {
             printError("pspctl check: warning: the manifests hold no Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, ReplicationController or PodTemplate\n")

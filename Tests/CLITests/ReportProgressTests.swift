@@ -116,4 +116,21 @@ final class ReportProgressTests: XCTestCase {
         XCTAssertFalse(quiet.stdout.contains("pspctl report: "), String(quiet.stdout.prefix(300)))
         XCTAssertFalse(quiet.stdout.contains(erase))
     }
+
+    /// `pspctl check` counts documents: 300 from a file, then 300 more on standard input after 0.5 s.
+    func testCheckShowsDocumentsOnATerminal() throws {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx\n"
+        let part = try Pspctl.temporaryFile(String(repeating: pod + "---\n", count: 300), suffix: ".yaml")
+        let command = "(sleep 0.5; cat \(part)) | \(Pspctl.executable.path) check -f \(part) -f - --policy pss:baseline:latest --format json"
+        let shown = try Self.shell(command, terminal: true)
+        XCTAssertEqual(shown.status, 0, String(shown.stdout.prefix(300)))
+        let erase = "\r\u{1B}[K"
+        XCTAssertTrue(shown.stdout.contains(erase + "pspctl check: "), "no progress line drawn:\n\(shown.stdout.prefix(300))")
+        XCTAssertTrue(shown.stdout.contains(" documents"), String(shown.stdout.prefix(300)))
+        let lastErase = try XCTUnwrap(shown.stdout.range(of: erase, options: .backwards))
+        let json = try XCTUnwrap(shown.stdout.range(of: "{"))
+        XCTAssertLessThan(lastErase.lowerBound, json.lowerBound, "the line is erased before the report")
+        let plain = try Self.shell(command, terminal: false)
+        XCTAssertEqual(plain.stderr, "", "nothing when stderr is not a terminal")
+    }
 }
