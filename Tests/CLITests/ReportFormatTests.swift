@@ -17,23 +17,7 @@ final class ReportFormatTests: XCTestCase {
 
     /// The candidates: two Pod Security Standards levels at two versions, two PSPs and a rules file.
     static func policies() throws -> [String] {
-        let psps = try Pspctl.temporaryFile("""
-            apiVersion: policy/v1beta1
-            kind: PodSecurityPolicy
-            metadata:
-              name: no-privileged
-            spec:
-              privileged: false
-              hostNetwork: true
-            ---
-            apiVersion: policy/v1beta1
-            kind: PodSecurityPolicy
-            metadata:
-              name: no-host-network
-            spec:
-              privileged: true
-              hostNetwork: false
-            """)
+        let psps = try Pspctl.temporaryFile(ReportTests.twoPSPs)
         // An output with YAML's indicators in it (`: `, ` #`, quotes): it must come back unchanged.
         let rules = try Pspctl.temporaryFile("""
             - rule: Privileged pod created

@@ -368,25 +368,28 @@ final class ReportTests: XCTestCase {
 
     // MARK: psp: and rules: policies, exemptions
 
+    /// Two candidate PSPs in one file: `no-privileged` (host network allowed) and `no-host-network`.
+    static let twoPSPs = """
+        # two candidates
+        apiVersion: policy/v1beta1
+        kind: PodSecurityPolicy
+        metadata:
+          name: no-privileged
+        spec:
+          privileged: false
+          hostNetwork: true
+        ---
+        apiVersion: policy/v1beta1
+        kind: PodSecurityPolicy
+        metadata:
+          name: no-host-network
+        spec:
+          privileged: true
+          hostNetwork: false
+        """
+
     func testPSPFileGivesOnePolicyPerPSP() throws {
-        let psps = try Pspctl.temporaryFile("""
-            # two candidates
-            apiVersion: policy/v1beta1
-            kind: PodSecurityPolicy
-            metadata:
-              name: no-privileged
-            spec:
-              privileged: false
-              hostNetwork: true
-            ---
-            apiVersion: policy/v1beta1
-            kind: PodSecurityPolicy
-            metadata:
-              name: no-host-network
-            spec:
-              privileged: true
-              hostNetwork: false
-            """)
+        let psps = try Pspctl.temporaryFile(Self.twoPSPs)
         let result = try Self.report(["--policy", "psp:\(psps)", "--format", "json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let document = try Self.json(result)
