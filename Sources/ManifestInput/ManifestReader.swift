@@ -210,9 +210,8 @@ public struct ManifestReader: Sendable {
             // refuse, not another kind: saying nothing would let it pass the gate. (A custom resource of the
             // same kind name in its own group, such as a batch.volcano.sh Job, is another kind.)
             if let known = WorkloadKind(rawValue: kind), ["", "apps", "batch", "extensions"].contains(group) {
-                let expected = known.apiGroup.isEmpty ? "v1" : "\(known.apiGroup)/v1"
-                invalid(group == "extensions" ? "\(kind) in \(apiVersion) is not served since Kubernetes 1.16 (use \(expected))"
-                                              : "no \(kind) in \(apiVersion) (\(kind) is \(expected))")
+                invalid(group == "extensions" ? "\(kind) in \(apiVersion) is not served since Kubernetes 1.16 (use \(known.apiVersion))"
+                                              : "no \(kind) in \(apiVersion) (\(kind) is \(known.apiVersion))")
                 return
             }
             body(.otherKind(kind, location))
@@ -229,7 +228,7 @@ public struct ManifestReader: Sendable {
             return
         }
         let namespace = metadata?["namespace"]?.string.flatMap { $0.isEmpty ? nil : $0 }
-        guard PodSpecView(object: root, kind: workloadKind) != nil else {
+        guard workloadKind.template(in: root) != nil else {
             let path = workloadKind.templatePath.joined(separator: ".")
             invalid("\(kind) \(name) has no pod template (\(path) is missing or not an object)")
             return

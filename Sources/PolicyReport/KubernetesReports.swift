@@ -1,6 +1,6 @@
-import EventTime
 import K8sAuditFields
 import FalcoRulesText
+import PodSecurity
 
 /// `--format policyreport` (`wgpolicyk8s.io/v1alpha2` PolicyReport / ClusterPolicyReport) and
 /// `--format openreports` (`openreports.io/v1alpha1` Report / ClusterReport): the report as Kubernetes
@@ -148,13 +148,7 @@ extension Report {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         switch outcome {
         case "fail", "warn", "error":
-            var parts = verdict.failures.map { failure -> String in
-                if kind == .pss {
-                    let reason = failure.reason.isEmpty ? "unknown forbidden reason" : failure.reason
-                    return failure.detail.isEmpty ? reason : "\(reason) (\(failure.detail))"
-                }
-                return failureText(failure, kind: kind)
-            }
+            var parts = verdict.failures.map { failureText($0, kind: kind, withCheck: false) }
             if verdict.moreFailures > 0 { parts.append("… \(verdict.moreFailures) more") }
             return parts.isEmpty ? outcome : parts.joined(separator: kind == .pss ? ", " : "; ")
         case "pass":
@@ -169,50 +163,11 @@ extension Report {
         }
     }
 
-    /// The API version of a workload kind (the kinds a report names); nil for a controller pspctl does not know.
-    static func apiVersion(ofKind kind: String) -> String? {
-        switch kind {
-        case "Pod", "ReplicationController", "PodTemplate": return "v1"
-        case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet": return "apps/v1"
-        case "Job", "CronJob": return "batch/v1"
-        default: return nil
-        }
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` as (seconds, nanoseconds) since the epoch; nil for anything else.
-    static func epoch(_ text: String) -> (seconds: Int64, nanos: Int64)? {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
-            var value: Int64 = 0
-            for i in range {
-                guard bytes[i] >= 0x30 && bytes[i] <= 0x39 else { return nil }
-                value = value * 10 + Int64(bytes[i] - 0x30)
-            }
-            return value
-        }
-        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
-        var nanos: Int64 = 0
-        if bytes[19] == UInt8(ascii: ".") {
-            let digits = bytes.count - 21
-            guard digits >= 1, digits <= 9, let fraction = number(20..<(bytes.count - 1)) else { return nil }
-            nanos = fraction
-            for _ in digits..<9 { nanos *= 10 }
-        } else if bytes.count != 20 {
-            return nil
-        }
-        let days = CivilTime.days(year: year, month: month, day: day)
-        return (days * 86_400 + hour * 3_600 + minute * 60 + second, nanos)
-    }
-
     static func result(_ row: WorkloadReport, _ verdict: Verdict, policy: PolicySummary, now: UInt64) -> (result: String, text: String) {
         let outcome = outcome(verdict)
         let (category, severity, rule, level, version) = classification(policy)
-        let time = epoch(row.lastSeen) ?? (Int64(now / 1_000_000_000), Int64(now % 1_000_000_000))
+        let nanoseconds = K8sAuditDocument.eventTime(parsing: row.lastSeen) ?? now
+        let time = (seconds: nanoseconds / 1_000_000_000, nanos: nanoseconds % 1_000_000_000)
         func s(_ text: String) -> String { YAMLText.scalar(text) }
         var out = "- source: \(reportSource)\n  policy: \(s(policy.id))\n"
         if !rule.isEmpty { out += "  rule: \(s(rule))\n" }
@@ -225,7 +180,7 @@ extension Report {
             out += (first ? "  - " : "    ") + "\(key): \(s(value))\n"
             first = false
         }
-        if let apiVersion = apiVersion(ofKind: row.kind) { field("apiVersion", apiVersion) }
+        if let kind = WorkloadKind(rawValue: row.kind) { field("apiVersion", kind.apiVersion) }
         field("kind", row.kind)
         field("name", row.name)
         if !row.namespace.isEmpty { field("namespace", row.namespace) }

@@ -125,8 +125,7 @@ public struct ManifestCheck {
 
     /// The object's apiVersion, or its kind's usual one when the manifest writes none.
     static func apiVersion(_ workload: ManifestWorkload) -> String {
-        if !workload.apiVersion.isEmpty { return workload.apiVersion }
-        return workload.kind.apiGroup.isEmpty ? "v1" : "\(workload.kind.apiGroup)/v1"
+        workload.apiVersion.isEmpty ? workload.kind.apiVersion : workload.apiVersion
     }
 
     /// The object with its kind and apiVersion first (a typed list's item may lack them).
@@ -141,11 +140,7 @@ public struct ManifestCheck {
     /// The pod a controller's template makes: the template's metadata (labels, annotations) with the
     /// namespace and a `generateName` of the controller's name, and its spec.
     static func podJSON(_ workload: ManifestWorkload, namespace: String) -> String? {
-        var template = workload.object
-        for key in workload.kind.templatePath {
-            guard let next = template[key], next.kind == .object else { return nil }
-            template = next
-        }
+        guard let template = workload.kind.template(in: workload.object) else { return nil }
         var metadata: [String] = []
         if let templateMetadata = template["metadata"], templateMetadata.kind == .object {
             for member in templateMetadata.members where !["name", "generateName", "namespace", "ownerReferences"].contains(member.key) {

@@ -58,12 +58,25 @@ extension Report {
     }
 
     /// A failure as one line: `check: reason (detail)` for PSA's checks, `rule: output` for rules.
-    static func failureText(_ failure: PolicyFailure, kind: ReportPolicyKind) -> String {
+    /// `withCheck: false` leaves the check id out of a PSA failure (`reason (detail)`, as PSA words it).
+    static func failureText(_ failure: PolicyFailure, kind: ReportPolicyKind, withCheck: Bool = true) -> String {
+        var text = ""
+        appendFailureText(failure, kind: kind, withCheck: withCheck, to: &text)
+        return text
+    }
+
+    /// `failureText` appended to `out`, each piece passed through `escape` (the table's: a large report has
+    /// a million failure lines, written without a string for each).
+    static func appendFailureText(_ failure: PolicyFailure, kind: ReportPolicyKind, withCheck: Bool = true, to out: inout String,
+                                  escape: (String) -> String = { $0 }) {
         if kind == .pss {
-            let reason = failure.reason.isEmpty ? "unknown forbidden reason" : failure.reason
-            return "\(failure.check): " + (failure.detail.isEmpty ? reason : "\(reason) (\(failure.detail))")
+            if withCheck { out += escape(failure.check); out += ": " }
+            out += escape(failure.reason.isEmpty ? "unknown forbidden reason" : failure.reason)
+            if !failure.detail.isEmpty { out += " ("; out += escape(failure.detail); out += ")" }
+        } else {
+            out += escape(failure.reason)
+            if !failure.detail.isEmpty { out += ": "; out += escape(failure.detail) }
         }
-        return failure.detail.isEmpty ? failure.reason : "\(failure.reason): \(failure.detail)"
     }
 
     /// Seconds are enough in a table; JSON keeps the nanoseconds.
@@ -189,14 +202,7 @@ extension Report {
                 out += "\n"
                 for failure in workloads[w].verdicts[index].failures {
                     out += "  "
-                    if policy.kind == .pss {
-                        out += esc(failure.check); out += ": "
-                        out += esc(failure.reason.isEmpty ? "unknown forbidden reason" : failure.reason)
-                        if !failure.detail.isEmpty { out += " ("; out += esc(failure.detail); out += ")" }
-                    } else {
-                        out += esc(failure.reason)
-                        if !failure.detail.isEmpty { out += ": "; out += esc(failure.detail) }
-                    }
+                    Self.appendFailureText(failure, kind: policy.kind, to: &out, escape: esc)
                     out += "\n"
                 }
                 let more = workloads[w].verdicts[index].moreFailures

@@ -54,6 +54,9 @@ public enum WorkloadKind: String, Sendable, CaseIterable, CustomStringConvertibl
         }
     }
 
+    /// The API version the kind is served at (`v1`, `apps/v1`, `batch/v1`).
+    public var apiVersion: String { apiGroup.isEmpty ? "v1" : "\(apiGroup)/v1" }
+
     /// Pods are enforced; every other kind is a pod controller, for which PSA only warns and audits.
     public var isPodController: Bool { self != .pod }
 

@@ -32,7 +32,7 @@ enum AuditedPodSpec {
     /// The node holding the judged `metadata` and `spec`.
     private static func template(of event: K8sAuditEvent) -> JSONNode? {
         guard let kind = kind(of: event), let object = object(of: event, kind: kind) else { return nil }
-        return kind.template(in: object)
+        return kind.templateNode(in: object)
     }
 
     /// The name of the object the request writes: its `metadata.name`, else the audit `objectRef.name`,

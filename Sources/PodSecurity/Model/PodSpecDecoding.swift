@@ -15,7 +15,7 @@ extension PodSpecView {
     public init?(object node: YAMLNode, kind: WorkloadKind) { self.init(decoding: node, kind: kind) }
 
     init?<Node: KubernetesObjectNode>(decoding object: Node, kind: WorkloadKind) {
-        guard let template = kind.template(in: object) else { return nil }
+        guard let template = kind.templateNode(in: object) else { return nil }
         self.init(decoding: template)
     }
 
@@ -26,8 +26,11 @@ extension PodSpecView {
 }
 
 extension WorkloadKind {
-    /// The node holding the judged `metadata` and `spec` inside an object of this kind.
-    func template<Node: KubernetesObjectNode>(in object: Node) -> Node? {
+    /// The node holding the judged `metadata` and `spec` inside an object of this kind (the object itself
+    /// for a Pod); nil when it is missing or not an object.
+    public func template(in object: JSONNode) -> JSONNode? { templateNode(in: object) }
+
+    func templateNode<Node: KubernetesObjectNode>(in object: Node) -> Node? {
         var node = object
         for key in templatePath {
             guard let next = node.object(key) else { return nil }
